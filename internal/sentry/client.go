@@ -1,0 +1,310 @@
+package sentry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Defaults used when a Config field is left at its zero value.
+const (
+	DefaultMaxRetries       = 5
+	DefaultRequestTimeout   = 30 * time.Second
+	DefaultMaxPages         = 1000
+	DefaultRetryWaitMin     = 500 * time.Millisecond
+	DefaultRetryWaitMax     = 30 * time.Second
+	DefaultMaxRateLimitWait = 60 * time.Second
+
+	// PerPage is the page size the client asks for: Sentry's maximum. The
+	// keys endpoints default to 10, so asking for 100 cuts round trips tenfold.
+	PerPage = 100
+
+	// maxBodyBytes bounds one response body. A page of 100 keys is about
+	// 300 KB; anything near this size is not a Sentry API page.
+	maxBodyBytes = 64 << 20
+)
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is any form accepted by NormalizeBaseURL; empty means
+	// DefaultBaseURL.
+	BaseURL string
+	// Token is sent as "Authorization: Bearer <token>" and never logged.
+	Token string
+	// UserAgent is sent with every request.
+	UserAgent string
+	// MaxRetries bounds the retries after the first attempt of a request
+	// (429, 5xx and connection errors). Nil means DefaultMaxRetries; zero
+	// disables retries.
+	MaxRetries *int
+	// RequestTimeout bounds each attempt, including reading the body. Zero
+	// means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxPages bounds the pages one listing may take. Zero means
+	// DefaultMaxPages (100,000 keys at 100 per page).
+	MaxPages int
+	// RetryWaitMin and RetryWaitMax bound the exponential back-off between
+	// retries of 5xx answers and connection errors. Zero means the defaults.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRateLimitWait caps one wait for a rate-limit window to reset (from
+	// X-Sentry-Rate-Limit-Reset or a proxy's Retry-After). Zero means
+	// DefaultMaxRateLimitWait.
+	MaxRateLimitWait time.Duration
+	// Logger receives structured debug and trace messages. Nil discards them.
+	Logger Logger
+	// Transport sends the requests. Nil means a pooled transport that honours
+	// the proxy environment variables and verifies TLS with the system roots
+	// (SSL_CERT_FILE and SSL_CERT_DIR add custom CAs).
+	Transport http.RoundTripper
+}
+
+// Client talks to one Sentry installation. It is safe for concurrent use and
+// meant to be shared: its pacing by Sentry's rate-limit headers only works
+// when every request of a process goes through the same Client.
+type Client struct {
+	base      *url.URL
+	token     string
+	userAgent string
+	maxPages  int
+	log       Logger
+	http      *retryablehttp.Client
+	pacer     *pacer
+	backoff   backoffPolicy
+}
+
+// New returns a Client for cfg. It makes no request.
+func New(cfg Config) (*Client, error) {
+	raw := cfg.BaseURL
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	base, err := NormalizeBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Token == "" {
+		return nil, errors.New("no Sentry auth token is configured")
+	}
+	retries := DefaultMaxRetries
+	if cfg.MaxRetries != nil {
+		retries = *cfg.MaxRetries
+	}
+	if retries < 0 {
+		return nil, fmt.Errorf("max retries must not be negative, got %d", retries)
+	}
+	timeout := orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
+	if timeout < 0 {
+		return nil, fmt.Errorf("the request timeout must be positive, got %s", timeout)
+	}
+	maxPages := cfg.MaxPages
+	if maxPages <= 0 {
+		maxPages = DefaultMaxPages
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = nopLogger{}
+	}
+
+	c := &Client{
+		base:      base,
+		token:     cfg.Token,
+		userAgent: cfg.UserAgent,
+		maxPages:  maxPages,
+		log:       log,
+		pacer:     newPacer(),
+		backoff: backoffPolicy{
+			min:          orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
+			max:          orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
+			maxRateLimit: orDefault(cfg.MaxRateLimitWait, DefaultMaxRateLimitWait),
+		},
+	}
+
+	rt := cfg.Transport
+	if rt == nil {
+		rt = cleanhttp.DefaultPooledTransport()
+	}
+	c.http = &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Transport:     &transport{next: rt, client: c},
+			Timeout:       timeout,
+			CheckRedirect: checkRedirect,
+		},
+		// Logging goes through Logger with the request's context; the
+		// library's own logger would write to stderr without it.
+		Logger:       nil,
+		RetryMax:     retries,
+		RetryWaitMin: c.backoff.min,
+		RetryWaitMax: c.backoff.max,
+		CheckRetry:   checkRetry,
+		Backoff:      c.backoff.wait,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return c, nil
+}
+
+// BaseURL returns the normalized API root, ending in "/api/0/".
+func (c *Client) BaseURL() string { return c.base.String() }
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+// checkRedirect follows a redirect only to the same scheme and host, so the
+// token can never travel to another server. A renamed project answers with a
+// same-host 302, which is followed.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0].URL
+	if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
+		return &RedirectError{From: first.Redacted(), To: req.URL.Redacted()}
+	}
+	return nil
+}
+
+// endpointPath builds the escaped path below the API root from literal parts
+// and user-supplied segments. Every segment is escaped, so a value such as
+// "../x", "a/b" or "%2F" stays one path segment.
+func (c *Client) endpointURL(format string, segments ...string) (*url.URL, error) {
+	escaped := make([]any, len(segments))
+	for i, s := range segments {
+		if s == "" {
+			return nil, errors.New("a path segment is empty")
+		}
+		if s == "." || s == ".." {
+			return nil, fmt.Errorf("%q is not a valid organization, project or key identifier", s)
+		}
+		escaped[i] = url.PathEscape(s)
+	}
+	rel := fmt.Sprintf(format, escaped...)
+	return url.Parse(strings.TrimSuffix(c.base.String(), "/") + "/" + rel)
+}
+
+// response is a fully read answer.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// requestState travels with a request's context through the retries, so the
+// transport can count attempts and the pacer can tell endpoints apart.
+type requestState struct {
+	route    string
+	attempts int
+	body     []byte
+	readErr  error
+}
+
+type stateKey struct{}
+
+func stateFrom(ctx context.Context) *requestState {
+	st, _ := ctx.Value(stateKey{}).(*requestState)
+	return st
+}
+
+// get sends one GET (with retries) and returns the read response. route names
+// the endpoint for pacing and logs, e.g. "project-keys".
+func (c *Client) get(ctx context.Context, route string, u *url.URL) (*response, error) {
+	st := &requestState{route: route}
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	// Reading the body inside the retry loop makes a connection that breaks
+	// mid-body a retryable failure like any other.
+	req.SetResponseHandler(func(resp *http.Response) error {
+		st.body, st.readErr = readBody(resp.Body)
+		return st.readErr
+	})
+
+	display := u.Redacted()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		var redirErr *RedirectError
+		if errors.As(err, &redirErr) {
+			return nil, redirErr
+		}
+		return nil, &TransportError{Method: http.MethodGet, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: unwrapURLError(err)}
+	}
+	defer resp.Body.Close()
+
+	body := st.body
+	if body == nil {
+		// Retries ran out on a retryable status, so the handler never ran.
+		if body, err = readBody(resp.Body); err != nil {
+			return nil, &TransportError{Method: http.MethodGet, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: err}
+		}
+	}
+
+	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if !looksLikeJSON(body) {
+			return nil, &NotJSONError{URL: display, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Title: htmlTitle(body)}
+		}
+		return r, nil
+	}
+	apiErr := &APIError{
+		Method:         http.MethodGet,
+		URL:            display,
+		StatusCode:     resp.StatusCode,
+		Detail:         parseDetail(body),
+		EmptyBody:      len(strings.TrimSpace(string(body))) == 0,
+		RequiredScopes: parseScopeChallenge(resp.Header),
+		Attempts:       st.attempts,
+	}
+	if reset, ok := parseReset(resp.Header); ok && resp.StatusCode == http.StatusTooManyRequests {
+		apiErr.RateLimitReset = reset
+	}
+	return nil, apiErr
+}
+
+func readBody(r io.Reader) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, maxBodyBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxBodyBytes {
+		return nil, fmt.Errorf("the response body is larger than %d MiB", maxBodyBytes>>20)
+	}
+	if body == nil {
+		body = []byte{}
+	}
+	return body, nil
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,206 @@
+package sentry
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// APIError is an answer from Sentry whose status is not a success. It carries
+// what a user needs to act: the status, Sentry's own "detail" message and, for
+// a 403 caused by a token's scopes, the scopes Sentry asks for.
+type APIError struct {
+	// Method and URL identify the request. The URL never contains a
+	// credential.
+	Method string
+	URL    string
+	// StatusCode is the HTTP status of the last attempt.
+	StatusCode int
+	// Detail is Sentry's "detail" message, empty when the body had none.
+	Detail string
+	// EmptyBody is true when the response had no body at all, as sentry.io's
+	// API gateway sends for an unknown organization and older servers send
+	// for an endpoint they do not have.
+	EmptyBody bool
+	// RequiredScopes lists the scopes named in an RFC 6750
+	// insufficient_scope challenge, when Sentry sent one.
+	RequiredScopes []string
+	// RateLimitReset is when Sentry's rate-limit window resets, for a 429
+	// that said so.
+	RateLimitReset time.Time
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Detail != "" {
+		fmt.Fprintf(&b, ": %s", e.Detail)
+	} else if e.EmptyBody {
+		b.WriteString(" (empty body)")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+// NotJSONError is a successful status whose body is not JSON, typically an
+// HTML login page of an SSO proxy or a web server that is not Sentry's API.
+type NotJSONError struct {
+	URL         string
+	StatusCode  int
+	ContentType string
+	// Title is the <title> of an HTML page, shortened, when there was one. The
+	// rest of the page is never kept.
+	Title string
+}
+
+func (e *NotJSONError) Error() string {
+	msg := fmt.Sprintf("GET %s: HTTP %d with a body that is not JSON (Content-Type %q", e.URL, e.StatusCode, e.ContentType)
+	if e.Title != "" {
+		msg += fmt.Sprintf(", page title %q", e.Title)
+	}
+	return msg + ")"
+}
+
+// PaginationError reports a cursor sequence that cannot end: a cursor that
+// repeats or more pages than the client allows.
+type PaginationError struct {
+	URL    string
+	Reason string
+	Pages  int
+	Cursor string
+}
+
+func (e *PaginationError) Error() string {
+	return fmt.Sprintf("GET %s: pagination stopped after %d pages: %s", e.URL, e.Pages, e.Reason)
+}
+
+// TransportError is a request that got no usable HTTP response: a refused
+// connection, a DNS failure, a TLS failure or a timeout, after every retry.
+type TransportError struct {
+	Method   string
+	URL      string
+	Attempts int
+	// Timeout is true when the last attempt ran out of time.
+	Timeout bool
+	Err     error
+}
+
+func (e *TransportError) Error() string {
+	what := "request failed"
+	if e.Timeout {
+		what = "request timed out"
+	}
+	s := fmt.Sprintf("%s %s: %s", e.Method, e.URL, what)
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	return s + ": " + e.Err.Error()
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// RedirectError is a redirect the client refused to follow because it leads to
+// another scheme or host, where the token must not be sent.
+type RedirectError struct {
+	From, To string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("refused to follow a redirect from %s to %s: the token is only sent to the configured base URL", e.From, e.To)
+}
+
+// StatusCode returns the HTTP status of an *APIError in err's chain, or 0.
+func StatusCode(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// errorBody is the JSON body of a Sentry error. "detail" is usually a string
+// and sometimes an object (a renamed project's 302, newer error envelopes).
+type errorBody struct {
+	Detail json.RawMessage `json:"detail"`
+}
+
+// parseDetail extracts Sentry's "detail" message from an error body. It never
+// returns markup: a body that is not a JSON object with a readable detail gives
+// the empty string.
+func parseDetail(body []byte) string {
+	var eb errorBody
+	if err := json.Unmarshal(body, &eb); err != nil || len(eb.Detail) == 0 {
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(eb.Detail, &s); err == nil {
+		return strings.TrimSpace(s)
+	}
+	var obj struct {
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(eb.Detail, &obj); err == nil {
+		return strings.TrimSpace(obj.Message)
+	}
+	return ""
+}
+
+var scopeParamRe = regexp.MustCompile(`(?i)\bscope\s*=\s*"([^"]*)"`)
+
+// parseScopeChallenge reads the scopes of an RFC 6750 insufficient_scope
+// challenge, such as
+// `Bearer error="insufficient_scope", scope="project:admin project:read"`.
+func parseScopeChallenge(h http.Header) []string {
+	for _, v := range h.Values("WWW-Authenticate") {
+		if !strings.Contains(strings.ToLower(v), "insufficient_scope") {
+			continue
+		}
+		if m := scopeParamRe.FindStringSubmatch(v); m != nil {
+			return strings.Fields(m[1])
+		}
+	}
+	return nil
+}
+
+var titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// htmlTitle returns the shortened, unescaped <title> of an HTML page, or "".
+func htmlTitle(body []byte) string {
+	m := titleRe.FindSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	t := strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " ")
+	if r := []rune(t); len(r) > 80 {
+		t = string(r[:80]) + "…"
+	}
+	return t
+}
+
+// looksLikeJSON reports whether a body starts like a JSON value.
+func looksLikeJSON(body []byte) bool {
+	b := bytes.TrimSpace(body)
+	return len(b) > 0 && (b[0] == '[' || b[0] == '{')
+}
+
+// DecodeError is a JSON body that does not have the shape Sentry documents.
+type DecodeError struct {
+	URL string
+	Err error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("GET %s: the response is not the JSON Sentry documents: %v", e.URL, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }

@@ -1,0 +1,15 @@
+package sentry
+
+import "context"
+
+// Logger receives the client's structured log messages. The provider adapts it
+// to tflog; fields never contain the token or the Authorization header.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}

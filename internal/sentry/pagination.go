@@ -1,0 +1,86 @@
+package sentry
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/peterhellberg/link"
+)
+
+// paginate requests u with q (plus per_page=100) and every following page.
+// Sentry always sends a rel="next" link, even on the last page; only its
+// results="true" attribute says another page exists. The next page is
+// requested against our own base URL with the link's cursor attribute, never
+// by following the link's URL, whose host is Sentry's configured URL prefix
+// and may differ from the address the client talks to.
+//
+// decode receives each page's body and returns how many items it held.
+// fields are added to the log messages of the listing.
+func (c *Client) paginate(ctx context.Context, route string, u *url.URL, q url.Values, decode func([]byte) (int, error), fields map[string]any) error {
+	q.Set("per_page", itoa(PerPage))
+	seen := map[string]bool{}
+	total := 0
+	for page := 1; ; page++ {
+		pageURL := *u
+		pageURL.RawQuery = q.Encode()
+		resp, err := c.get(ctx, route, &pageURL)
+		if err != nil {
+			return err
+		}
+		n, err := decode(resp.body)
+		if err != nil {
+			return &DecodeError{URL: pageURL.Redacted(), Err: err}
+		}
+		total += n
+
+		cursor, more := nextCursor(resp.header)
+		c.log.Debug(ctx, "Read a page from the Sentry API", withFields(fields, map[string]any{
+			"endpoint": route, "page": page, "items": n, "total": total,
+			"cursor": q.Get("cursor"), "has_next": more,
+		}))
+		if !more {
+			return nil
+		}
+		switch {
+		case cursor == "":
+			return &PaginationError{URL: u.Redacted(), Pages: page, Reason: `the next link says results="true" but carries no cursor`}
+		case seen[cursor] || cursor == q.Get("cursor"):
+			return &PaginationError{URL: u.Redacted(), Pages: page, Cursor: cursor, Reason: "Sentry sent the cursor " + cursor + " twice, so the listing would never end"}
+		case page >= c.maxPages:
+			return &PaginationError{URL: u.Redacted(), Pages: page, Cursor: cursor, Reason: "the listing has more than " + itoa(c.maxPages) + " pages, the most one read may take"}
+		}
+		seen[cursor] = true
+		q.Set("cursor", cursor)
+	}
+}
+
+// nextCursor reads the cursor of the rel="next" Link entry and whether it says
+// more results exist. A response without a Link header, or without a next
+// entry, is the last page.
+func nextCursor(h http.Header) (string, bool) {
+	group := link.ParseHeader(h)
+	next, ok := group["next"]
+	if !ok {
+		return "", false
+	}
+	if next.Extra["results"] != "true" {
+		return "", false
+	}
+	cursor := next.Extra["cursor"]
+	if cursor == `""` {
+		cursor = ""
+	}
+	return cursor, true
+}
+
+func withFields(base, extra map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(extra))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}

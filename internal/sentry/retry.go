@@ -1,0 +1,133 @@
+package sentry
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// checkRetry decides whether an attempt is worth repeating: rate limits (429),
+// server errors (5xx except 501) and connection errors are; everything else,
+// and anything after the caller cancelled, is not.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		var redirErr *RedirectError
+		var verifyErr *tls.CertificateVerificationError
+		var authorityErr x509.UnknownAuthorityError
+		var hostErr x509.HostnameError
+		var invalidErr x509.CertificateInvalidError
+		switch {
+		case errors.As(err, &redirErr), errors.As(err, &verifyErr), errors.As(err, &authorityErr),
+			errors.As(err, &hostErr), errors.As(err, &invalidErr):
+			// Retrying cannot fix a redirect to another host or a
+			// certificate that does not verify.
+			return false, nil
+		}
+		return true, nil
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return true, nil
+	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
+		return true, nil
+	}
+	return false, nil
+}
+
+// backoffPolicy computes the wait before a retry.
+type backoffPolicy struct {
+	min, max     time.Duration
+	maxRateLimit time.Duration
+}
+
+// wait implements retryablehttp.Backoff. A proxy's Retry-After is honoured
+// first. A 429 from Sentry waits until X-Sentry-Rate-Limit-Reset (Sentry sends
+// no Retry-After). Everything else backs off exponentially with jitter.
+func (b backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+			return min(d, b.maxRateLimit)
+		}
+	}
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		if reset, ok := parseReset(resp.Header); ok {
+			if d := time.Until(reset); d > 0 {
+				return min(d+resetMargin(), b.maxRateLimit)
+			}
+			// The reset lies in the past by our clock, so the clocks
+			// disagree; fall through to a back-off that grows.
+		}
+	}
+	return b.exponential(attempt)
+}
+
+// exponential returns a wait in [d/2, d] where d = min·2^attempt, capped at max
+// ("equal jitter": spread out, yet never near zero).
+func (b backoffPolicy) exponential(attempt int) time.Duration {
+	d := b.max
+	if attempt < 30 {
+		if x := b.min << attempt; x > 0 && x < b.max {
+			d = x
+		}
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// resetMargin is added to a wait for a rate-limit window to reset, so that
+// clients released by the same reset do not arrive at the same instant.
+func resetMargin() time.Duration {
+	return 20*time.Millisecond + rand.N(80*time.Millisecond)
+}
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date).
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// parseReset reads X-Sentry-Rate-Limit-Reset (unix seconds).
+func parseReset(h http.Header) (time.Time, bool) {
+	v := h.Get("X-Sentry-Rate-Limit-Reset")
+	if v == "" {
+		return time.Time{}, false
+	}
+	s, err := strconv.ParseFloat(v, 64)
+	if err != nil || s <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(0, int64(s*float64(time.Second))), true
+}
+
+// headerInt reads a non-negative integer header.
+func headerInt(h http.Header, name string) (int, bool) {
+	v := h.Get(name)
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
