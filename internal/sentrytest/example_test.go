@@ -1,0 +1,58 @@
+package sentrytest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
+)
+
+// Example lists a project's keys from a fake sentry.io, page by page.
+func Example() {
+	srv := sentrytest.NewServer(sentrytest.Config{})
+	defer srv.Close()
+	keys := srv.AddKeys(12)
+
+	req, _ := http.NewRequest(http.MethodGet, srv.APIURL()+"projects/acme/web/keys/", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var page []map[string]any
+	_ = json.Unmarshal(body, &page)
+
+	fmt.Println(resp.StatusCode, len(page), page[0]["id"] == keys[11].ID())
+	fmt.Println(resp.Header.Get("Link") != "")
+	fmt.Println(srv.CountRequests("/api/0/projects/acme/web/keys/"))
+	// Output:
+	// 200 10 true
+	// true
+	// 1
+}
+
+// ExampleFake_InjectFaults makes the next request fail like sentry.io's
+// rate limiter.
+func ExampleFake_InjectFaults() {
+	srv := sentrytest.NewServer(sentrytest.Config{})
+	defer srv.Close()
+	srv.InjectFaults(sentrytest.FaultRateLimited())
+
+	req, _ := http.NewRequest(http.MethodGet, srv.APIURL()+"projects/acme/web/keys/", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	for range 2 {
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode, resp.Header.Get("Retry-After") == "")
+	}
+	// Output:
+	// 429 true
+	// 200 true
+}

@@ -1,0 +1,268 @@
+package sentrytest
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault is a canned response served instead of the normal answer. Build one
+// with the Fault* constructors and queue it with Fake.InjectFaults.
+type Fault struct {
+	prefix string
+	build  func(now time.Time) *response
+}
+
+// ForPath restricts the fault to requests whose escaped path starts with
+// prefix; other requests pass it by.
+func (f Fault) ForPath(prefix string) Fault {
+	f.prefix = prefix
+	return f
+}
+
+// Times returns n copies of the fault, to queue it for n requests.
+func (f Fault) Times(n int) []Fault {
+	out := make([]Fault, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}
+
+// FaultResponse is a fault with an arbitrary status, headers and body.
+func FaultResponse(status int, header http.Header, body []byte) Fault {
+	return Fault{build: func(time.Time) *response {
+		resp := &response{status: status, header: header.Clone(), body: body}
+		if resp.header == nil {
+			resp.header = http.Header{}
+		}
+		return resp
+	}}
+}
+
+// FaultRateLimited is sentry.io's fixed-window 429: JSON bytes sent as
+// "text/html; charset=utf-8", X-Sentry-Rate-Limit-Reset in unix seconds at
+// the end of the current second, and no Retry-After.
+func FaultRateLimited() Fault {
+	return Fault{build: func(now time.Time) *response {
+		rm := rateMeta{limit: defaultRateLimit, limited: true, reset: now.Unix() + 1}
+		resp := rateLimitedResponse(rm)
+		rm.apply(resp)
+		return resp
+	}}
+}
+
+// FaultConcurrencyLimited is sentry.io's 429 for too many requests in
+// flight, with the concurrent-limit headers.
+func FaultConcurrencyLimited(limit int) Fault {
+	return Fault{build: func(now time.Time) *response {
+		rm := rateMeta{limit: defaultRateLimit, remaining: defaultRateLimit - 1, reset: now.Unix() + 1,
+			concurrentLimit: limit, concurrencyExceeded: true, concurrentRemaining: 0, hasConcurrentRemaining: true}
+		resp := rateLimitedResponse(rm)
+		rm.apply(resp)
+		return resp
+	}}
+}
+
+// FaultRetryAfter is a 429 from a proxy in front of Sentry: an HTML page
+// with a Retry-After header in whole seconds (rounded up).
+func FaultRetryAfter(d time.Duration) Fault {
+	return Fault{build: func(time.Time) *response {
+		resp := proxyPage(429, "Too Many Requests")
+		resp.set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+		return resp
+	}}
+}
+
+// FaultInternalError is Sentry's 500: {"detail": "Internal Error",
+// "errorId": "<32 hex>"}.
+func FaultInternalError() Fault {
+	return Fault{build: func(time.Time) *response { return internalErrorResponse() }}
+}
+
+// FaultBadGateway is a proxy's 502 HTML page.
+func FaultBadGateway() Fault {
+	return Fault{build: func(time.Time) *response { return proxyPage(502, "Bad Gateway") }}
+}
+
+// FaultServiceUnavailable is a proxy's 503 HTML page.
+func FaultServiceUnavailable() Fault {
+	return Fault{build: func(time.Time) *response { return proxyPage(503, "Service Temporarily Unavailable") }}
+}
+
+// FaultLoginPage is a 200 HTML login page, what an SSO proxy or a wrong
+// base URL returns instead of JSON.
+func FaultLoginPage() Fault {
+	return Fault{build: func(time.Time) *response {
+		return newResponse(200, contentTypeHTML, []byte(loginPage))
+	}}
+}
+
+// FaultMalformedJSON is a 200 "application/json" answer whose body is cut
+// short.
+func FaultMalformedJSON() Fault {
+	return Fault{build: func(time.Time) *response {
+		return jsonResponse(200, []byte(`[{"id":"2b5c6f3a9d8e4f1ab0c7d6e5f4a3b2c1","name":"Def`))
+	}}
+}
+
+const loginPage = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Login | Sentry</title></head>
+<body>
+<form action="/auth/login/" method="post">
+<input type="text" name="username" placeholder="username or email">
+<input type="password" name="password" placeholder="password">
+<button type="submit">Continue</button>
+</form>
+</body>
+</html>
+`
+
+// proxyPage is the HTML error page of an nginx proxy.
+func proxyPage(status int, reason string) *response {
+	title := fmt.Sprintf("%d %s", status, reason)
+	body := "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
+		"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+	return newResponse(status, "text/html", []byte(body))
+}
+
+// faultQueue is the FIFO of injected faults.
+type faultQueue struct {
+	mu     sync.Mutex
+	faults []Fault
+}
+
+// take removes and builds the first queued fault that applies to path.
+func (q *faultQueue) take(path string, now time.Time) *response {
+	q.mu.Lock()
+	var fault *Fault
+	for i := range q.faults {
+		if strings.HasPrefix(path, q.faults[i].prefix) {
+			f := q.faults[i]
+			fault = &f
+			q.faults = append(q.faults[:i], q.faults[i+1:]...)
+			break
+		}
+	}
+	q.mu.Unlock()
+	if fault == nil || fault.build == nil {
+		return nil
+	}
+	return fault.build(now)
+}
+
+// InjectFaults appends faults to the queue. Each serves one request.
+func (f *Fake) InjectFaults(faults ...Fault) {
+	f.faults.mu.Lock()
+	defer f.faults.mu.Unlock()
+	f.faults.faults = append(f.faults.faults, faults...)
+}
+
+// ClearFaults empties the fault queue.
+func (f *Fake) ClearFaults() {
+	f.faults.mu.Lock()
+	defer f.faults.mu.Unlock()
+	f.faults.faults = nil
+}
+
+// PendingFaults returns the number of queued faults not yet served.
+func (f *Fake) PendingFaults() int {
+	f.faults.mu.Lock()
+	defer f.faults.mu.Unlock()
+	return len(f.faults.faults)
+}
+
+// modes holds the behaviour switches that can change at run time.
+type modes struct {
+	mu              sync.Mutex
+	latency         time.Duration
+	noLinkHeader    bool
+	cursorLoop      bool
+	rateLimit       int
+	concurrentLimit int
+	random503       float64
+	rng             *rand.Rand // draws for random 503s
+}
+
+type modeSnapshot struct {
+	latency         time.Duration
+	noLinkHeader    bool
+	cursorLoop      bool
+	rateLimit       int
+	concurrentLimit int
+	random503       float64
+}
+
+func (m *modes) init(cfg Config) {
+	m.latency = cfg.Latency
+	m.noLinkHeader = cfg.NoLinkHeader
+	m.cursorLoop = cfg.CursorLoop
+	m.rateLimit = cfg.RateLimit
+	m.concurrentLimit = cfg.ConcurrentLimit
+	m.random503 = cfg.Random503Rate
+	m.rng = rand.New(rand.NewPCG(cfg.Seed, 503))
+}
+
+func (m *modes) snapshot() modeSnapshot {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return modeSnapshot{
+		latency:         m.latency,
+		noLinkHeader:    m.noLinkHeader,
+		cursorLoop:      m.cursorLoop,
+		rateLimit:       m.rateLimit,
+		concurrentLimit: m.concurrentLimit,
+		random503:       m.random503,
+	}
+}
+
+// draw503 decides whether this request gets a random 503.
+func (m *modes) draw503(s modeSnapshot) bool {
+	if s.random503 <= 0 {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rng.Float64() < s.random503
+}
+
+// effectiveRateLimit is the per-second limit in force, 0 for none.
+func (s modeSnapshot) effectiveRateLimit(p Profile) int {
+	switch {
+	case p == Legacy || s.rateLimit < 0:
+		return 0
+	case s.rateLimit == 0:
+		return defaultRateLimit
+	}
+	return s.rateLimit
+}
+
+func (f *Fake) setMode(set func(*modes)) {
+	f.modes.mu.Lock()
+	defer f.modes.mu.Unlock()
+	set(&f.modes)
+}
+
+// SetLatency delays every later response by d.
+func (f *Fake) SetLatency(d time.Duration) { f.setMode(func(m *modes) { m.latency = d }) }
+
+// SetNoLinkHeader turns the omission of Link headers on or off.
+func (f *Fake) SetNoLinkHeader(on bool) { f.setMode(func(m *modes) { m.noLinkHeader = on }) }
+
+// SetCursorLoop turns the repeating-cursor mode on or off.
+func (f *Fake) SetCursorLoop(on bool) { f.setMode(func(m *modes) { m.cursorLoop = on }) }
+
+// SetRateLimit changes the per-second limit (see Config.RateLimit).
+func (f *Fake) SetRateLimit(n int) { f.setMode(func(m *modes) { m.rateLimit = n }) }
+
+// SetConcurrentLimit changes the concurrent-request limit; 0 turns it off.
+func (f *Fake) SetConcurrentLimit(n int) { f.setMode(func(m *modes) { m.concurrentLimit = n }) }
+
+// SetRandom503Rate changes the fraction of requests answered with a 503.
+func (f *Fake) SetRandom503Rate(rate float64) { f.setMode(func(m *modes) { m.random503 = rate }) }

@@ -1,0 +1,335 @@
+package sentrytest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestFaultConstructors(t *testing.T) {
+	now := time.Unix(1_700_000_000, 250_000_000)
+	cases := []struct {
+		name        string
+		fault       Fault
+		status      int
+		contentType string
+		headers     map[string]string
+		body        string // exact, or a prefix when it ends with "*"
+	}{
+		{"rate limited", FaultRateLimited(), 429, "text/html; charset=utf-8",
+			map[string]string{"X-Sentry-Rate-Limit-Limit": "40", "X-Sentry-Rate-Limit-Remaining": "0",
+				"X-Sentry-Rate-Limit-Reset": "1700000001", "Retry-After": ""},
+			`{"detail":"You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds"}`},
+		{"concurrency limited", FaultConcurrencyLimited(25), 429, "text/html; charset=utf-8",
+			map[string]string{"X-Sentry-Rate-Limit-ConcurrentLimit": "25", "X-Sentry-Rate-Limit-ConcurrentRemaining": "0"},
+			`{"detail":"You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is 25"}`},
+		{"retry after", FaultRetryAfter(1500 * time.Millisecond), 429, "text/html",
+			map[string]string{"Retry-After": "2"}, "<html>*"},
+		{"internal error", FaultInternalError(), 500, "application/json", nil, `{"detail":"Internal Error","errorId":"*`},
+		{"bad gateway", FaultBadGateway(), 502, "text/html", nil, "<html>\r\n<head><title>502 Bad Gateway</title>*"},
+		{"unavailable", FaultServiceUnavailable(), 503, "text/html", nil, "<html>\r\n<head><title>503 Service Temporarily Unavailable</title>*"},
+		{"login page", FaultLoginPage(), 200, "text/html; charset=utf-8", nil, "<!DOCTYPE html>*"},
+		{"malformed", FaultMalformedJSON(), 200, "application/json", nil, `[{"id":"*`},
+		{"custom", FaultResponse(418, http.Header{"X-Teapot": {"yes"}}, []byte("short and stout")), 418, "",
+			map[string]string{"X-Teapot": "yes"}, "short and stout"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := New(Config{Now: func() time.Time { return now }})
+			f.InjectFaults(tc.fault)
+			r := get(t, f, keysPath)
+			if r.status != tc.status || r.first("Content-Type") != tc.contentType {
+				t.Fatalf("status %d %q, want %d %q", r.status, r.first("Content-Type"), tc.status, tc.contentType)
+			}
+			for name, want := range tc.headers {
+				if got := r.first(name); got != want {
+					t.Errorf("%s = %q, want %q", name, got, want)
+				}
+			}
+			body := string(r.body)
+			if prefix, ok := strings.CutSuffix(tc.body, "*"); ok {
+				if !strings.HasPrefix(body, prefix) {
+					t.Errorf("body %q, want prefix %q", body, prefix)
+				}
+			} else if body != tc.body {
+				t.Errorf("body %q, want %q", body, tc.body)
+			}
+			if tc.status == 200 && decodes(r.body) {
+				t.Error("a broken 200 decodes as JSON")
+			}
+			// The fault was consumed: the next request is normal.
+			wantStatus(t, get(t, f, keysPath), 200)
+		})
+	}
+}
+
+func decodes(b []byte) bool {
+	var v any
+	return json.Unmarshal(b, &v) == nil
+}
+
+func TestFaultQueueOrderAndPrefix(t *testing.T) {
+	f := New(Config{})
+	f.InjectFaults(FaultBadGateway().ForPath("/api/0/organizations/"), FaultInternalError())
+	f.InjectFaults(FaultServiceUnavailable().Times(2)...)
+	if n := f.PendingFaults(); n != 4 {
+		t.Fatalf("pending %d, want 4", n)
+	}
+	statuses := []int{}
+	for range 3 {
+		statuses = append(statuses, get(t, f, keysPath).status)
+	}
+	if want := []int{500, 503, 503}; !equalInts(statuses, want) {
+		t.Errorf("project statuses %v, want %v (prefixed fault skipped)", statuses, want)
+	}
+	wantStatus(t, get(t, f, "/api/0/organizations/acme/projects/"), 502)
+	wantStatus(t, get(t, f, keysPath), 200)
+
+	f.InjectFaults(FaultInternalError(), FaultInternalError())
+	f.ClearFaults()
+	if f.PendingFaults() != 0 {
+		t.Error("ClearFaults left faults")
+	}
+	wantStatus(t, get(t, f, keysPath), 200)
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestRandom503IsSeeded(t *testing.T) {
+	run := func(seed uint64) []int {
+		f := New(Config{Seed: seed, Random503Rate: 0.3, RateLimit: -1})
+		var out []int
+		for range 200 {
+			out = append(out, get(t, f, keysPath).status)
+		}
+		return out
+	}
+	a, b, c := run(1), run(1), run(2)
+	if !equalInts(a, b) {
+		t.Error("same seed, different 503 pattern")
+	}
+	if equalInts(a, c) {
+		t.Error("different seeds, same 503 pattern")
+	}
+	n := 0
+	for _, s := range a {
+		if s == 503 {
+			n++
+		} else if s != 200 {
+			t.Fatalf("status %d", s)
+		}
+	}
+	if n < 30 || n > 90 {
+		t.Errorf("%d of 200 requests got 503 at rate 0.3", n)
+	}
+	f := New(Config{Random503Rate: 1})
+	wantStatus(t, get(t, f, keysPath), 503)
+	f.SetRandom503Rate(0)
+	wantStatus(t, get(t, f, keysPath), 200)
+}
+
+func TestCursorLoopAndNoLink(t *testing.T) {
+	f := New(Config{CursorLoop: true})
+	f.AddKeys(3)
+	r := get(t, f, keysPath+"?per_page=2")
+	_, next := cursorsOf(t, r.first("Link"))
+	if !next.hasResults {
+		t.Fatal("loop mode: first next has no results")
+	}
+	for range 3 {
+		r = get(t, f, keysPath+"?per_page=2&cursor="+next.String())
+		wantStatus(t, r, 200)
+		_, again := cursorsOf(t, r.first("Link"))
+		if again.String() != next.String() || !again.hasResults {
+			t.Fatalf("loop mode: next %s(%v), want %s(true)", again, again.hasResults, next)
+		}
+	}
+	// Even a single last page claims more results in loop mode.
+	single := New(Config{CursorLoop: true})
+	single.AddKeys(1)
+	if _, n := cursorsOf(t, get(t, single, keysPath).first("Link")); !n.hasResults || n.String() != "1000001:10:0" {
+		t.Errorf("loop mode, single page: next %s(%v)", n, n.hasResults)
+	}
+	f.SetCursorLoop(false)
+	_, last := cursorsOf(t, get(t, f, keysPath+"?per_page=2&cursor="+next.String()).first("Link"))
+	if last.hasResults {
+		t.Error("loop mode off: last page still claims results")
+	}
+
+	f.SetNoLinkHeader(true)
+	for _, path := range []string{keysPath, orgKeysPath, "/api/0/organizations/acme/projects/"} {
+		r := get(t, f, path)
+		wantStatus(t, r, 200)
+		if _, ok := r.header["Link"]; ok {
+			t.Errorf("%s: Link header present in no-link mode", path)
+		}
+	}
+	if _, ok := get(t, New(Config{NoLinkHeader: true}), keysPath).header["Link"]; ok {
+		t.Error("Config.NoLinkHeader: Link header present")
+	}
+}
+
+func TestLatency(t *testing.T) {
+	srv := NewServer(Config{Latency: 80 * time.Millisecond})
+	defer srv.Close()
+	start := time.Now()
+	resp := mustGet(t, srv, "projects/acme/web/keys/", srv.Token())
+	resp.Body.Close()
+	if elapsed := time.Since(start); elapsed < 80*time.Millisecond {
+		t.Errorf("answered after %v, want at least 80ms", elapsed)
+	}
+
+	// A client that gives up during the delay is logged with status 0.
+	srv.SetLatency(2 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.APIURL()+"projects/acme/web/keys/", nil)
+	_, err := srv.Client().Do(req)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		reqs := srv.Requests()
+		if len(reqs) == 2 && reqs[1].Status == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("abandoned request not logged: %+v", reqs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func mustGet(t *testing.T, srv *Server, apiPath, token string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.APIURL()+apiPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func TestRequestLog(t *testing.T) {
+	srv := NewServer(Config{})
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/0/projects/acme/a%2Fb/keys/?status=active&per_page=2", nil)
+	req.Header.Set("Authorization", "Bearer secret-token")
+	req.Header.Set("User-Agent", "terraform-provider-sentry/test")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp = mustGet(t, srv, "projects/acme/web/keys/", srv.Token())
+	resp.Body.Close()
+
+	reqs := srv.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests logged", len(reqs))
+	}
+	first := reqs[0]
+	if first.Method != "GET" || first.Path != "/api/0/projects/acme/a%2Fb/keys/" || first.RawQuery != "status=active&per_page=2" {
+		t.Errorf("logged %+v", first)
+	}
+	if first.Header.Get("Authorization") != "Bearer secret-token" || first.Header.Get("User-Agent") != "terraform-provider-sentry/test" {
+		t.Errorf("headers %v", first.Header)
+	}
+	if first.Status != 404 || reqs[1].Status != 200 {
+		t.Errorf("statuses %d, %d", first.Status, reqs[1].Status)
+	}
+	if first.Query().Get("status") != "active" {
+		t.Errorf("Query() = %v", first.Query())
+	}
+	if n := srv.CountRequests("/api/0/projects/acme/web/keys/"); n != 1 {
+		t.Errorf("CountRequests = %d", n)
+	}
+	srv.ResetRequests()
+	if len(srv.Requests()) != 0 || srv.CountRequests("/api/0/projects/acme/web/keys/") != 0 {
+		t.Error("ResetRequests kept entries")
+	}
+}
+
+// TestConcurrentUse hammers the server from many goroutines while data,
+// faults and modes change; run it with -race.
+func TestConcurrentUse(t *testing.T) {
+	srv := NewServer(Config{RateLimit: -1})
+	defer srv.Close()
+	srv.AddKeys(30)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				path := "projects/acme/web/keys/?per_page=" + strconv.Itoa(1+(w+i)%20)
+				if i%3 == 0 {
+					path = "organizations/acme/project-keys/?project=-1"
+				}
+				resp := mustGetNoFatal(srv, path)
+				if resp == nil {
+					errs <- errors.New("request failed")
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 && resp.StatusCode != 500 && resp.StatusCode != 503 {
+					errs <- errors.New("unexpected status " + resp.Status)
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		k := srv.AddKey(KeySpec{})
+		k.SetLabel("changed")
+		k.SetActive(i%2 == 0)
+		srv.InjectFaults(FaultInternalError())
+		srv.SetRandom503Rate(0.05)
+		_ = k.JSON()
+		_ = srv.Project().ListedKeys()
+		_ = srv.Requests()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func mustGetNoFatal(srv *Server, apiPath string) *http.Response {
+	req, err := http.NewRequest(http.MethodGet, srv.APIURL()+apiPath, nil)
+	if err != nil {
+		return nil
+	}
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		return nil
+	}
+	return resp
+}

@@ -1,0 +1,154 @@
+package sentrytest
+
+import (
+	"strings"
+)
+
+// The per-project endpoints:
+//
+//	GET /api/0/projects/{org}/{project}/keys/           ProjectKeysEndpoint
+//	GET /api/0/projects/{org}/{project}/keys/{key_id}/  ProjectKeyDetailsEndpoint
+//
+// Handlers run with f.mu read-locked.
+
+// projectFromRequest is ProjectPermission.has_permission followed by
+// ProjectEndpoint.convert_args: scope check, lookup by slug or id, rename
+// redirect, status check and object permission.
+func (f *Fake) projectFromRequest(req *apiRequest) (*Project, *response) {
+	if resp := f.requireScope(req.token, projectScopes); resp != nil {
+		return nil, resp
+	}
+	orgSeg, projSeg := req.route.org, req.route.project
+	p := f.findProject(orgSeg, projSeg)
+	if p == nil {
+		return nil, f.projectRedirect(req)
+	}
+	if !p.active {
+		return nil, detailResponse(404, msgNotFound)
+	}
+	if !f.canAccessProject(req.token, p) {
+		return nil, forbidden()
+	}
+	return p, nil
+}
+
+// findProject looks a project up the way convert_args does: each segment
+// is an id when it is decimal, a slug otherwise.
+func (f *Fake) findProject(orgSeg, projSeg string) *Project {
+	org := f.findOrganization(orgSeg)
+	if org == nil {
+		return nil
+	}
+	if isDecimal(projSeg) {
+		id, ok := decimalID(projSeg)
+		if !ok {
+			return nil
+		}
+		for _, p := range org.projects {
+			if p.id == id {
+				return p
+			}
+		}
+		return nil
+	}
+	return org.projectBySlug(projSeg)
+}
+
+// projectRedirect handles a project segment that matches no project: if it
+// is a former slug the answer is 302 to the same URL with the new slug
+// (after a permission check that hides the rename from outsiders),
+// otherwise 404.
+func (f *Fake) projectRedirect(req *apiRequest) *response {
+	notFound := detailResponse(404, msgNotFound)
+	org := f.findOrganization(req.route.org)
+	if org == nil {
+		return notFound
+	}
+	p := org.redirects[req.route.project]
+	if p == nil {
+		return notFound
+	}
+	if !f.canAccessProject(req.token, p) {
+		return forbidden()
+	}
+	// request.get_full_path(): the escaped path plus the raw query string.
+	requested := pyQuote(f.cfg.PathPrefix+req.route.path, "/:@&+$,-_.!~*'()")
+	if raw := req.http.URL.RawQuery; raw != "" {
+		requested += "?" + pyQuote(raw, "/#%[]=:;$&()+,!?*@'~")
+	}
+	moved := strings.ReplaceAll(requested,
+		"projects/"+req.route.org+"/"+req.route.project+"/",
+		"projects/"+req.route.org+"/"+p.slug+"/")
+	if moved == requested {
+		return notFound
+	}
+	resp := jsonResponse(302, marshalJSON(jsonObject{
+		{"slug", p.slug},
+		{"detail", jsonObject{{"extra", jsonObject{{"url", moved}, {"slug", p.slug}}}}},
+	}))
+	resp.set("Location", moved)
+	return resp
+}
+
+// canAccessProject is ProjectPermission.has_object_permission for a token
+// that already passed the scope check: membership of the organization and
+// access to the project.
+func (f *Fake) canAccessProject(t *token, p *Project) bool {
+	return t.isMember(p.org) && t.hasProjectAccess(p)
+}
+
+// listProjectKeys is ProjectKeysEndpoint.get.
+func (f *Fake) listProjectKeys(req *apiRequest) (*response, *linkCursors) {
+	p, errResp := f.projectFromRequest(req)
+	if errResp != nil {
+		return errResp, nil
+	}
+	keys := filterByStatus(req.query, p.liveKeys((*Key).listable))
+	return f.keyPage(req, keys)
+}
+
+// filterByStatus applies the status parameter: active, inactive, absent or
+// empty for all, and nothing at all for any other value.
+func filterByStatus(q queryDict, keys []*Key) []*Key {
+	status, _ := q.get("status")
+	var out []*Key
+	for _, k := range keys {
+		switch status {
+		case "":
+			out = append(out, k)
+		case "active", "inactive":
+			if k.active == (status == "active") {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// keyPage paginates keys sorted by internal id, highest first.
+func (f *Fake) keyPage(req *apiRequest, keys []*Key) (*response, *linkCursors) {
+	pr, errResp := parsePageRequest(req.query, f.cfg.DefaultPerPage)
+	if errResp != nil {
+		return errResp, nil
+	}
+	pg, ok := keysetPage(keys, (*Key).InternalID, pr)
+	if !ok {
+		return internalErrorResponse(), nil
+	}
+	return jsonResponse(200, f.keyList(pg.items)), &linkCursors{prev: pg.prev, next: pg.next}
+}
+
+// getProjectKey is ProjectKeyDetailsEndpoint.get: the key by its public id,
+// active or not, among the keys API tokens may see.
+func (f *Fake) getProjectKey(req *apiRequest) *response {
+	p, errResp := f.projectFromRequest(req)
+	if errResp != nil {
+		return errResp
+	}
+	for _, k := range p.keys {
+		if !k.deleted && k.listable() && k.public == req.route.key {
+			return jsonResponse(200, marshalJSON(f.keyObject(k)))
+		}
+	}
+	return detailResponse(404, msgNotFound)
+}

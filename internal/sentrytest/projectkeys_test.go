@@ -1,0 +1,221 @@
+package sentrytest
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestStatusFilter(t *testing.T) {
+	f := New(Config{})
+	keys := addKeyIDs(f.Project(), 1, 2, 3, 4)
+	keys[1].SetActive(false)
+	keys[3].SetActive(false)
+	cases := []struct {
+		query string
+		ids   []int64
+	}{
+		{"", []int64{4, 3, 2, 1}},
+		{"?status=", []int64{4, 3, 2, 1}},
+		{"?status=active", []int64{3, 1}},
+		{"?status=inactive", []int64{4, 2}},
+		{"?status=Active", nil},
+		{"?status=all", nil},
+		{"?status=bogus&status=active", []int64{3, 1}}, // last value wins
+		{"?status=active&status=", []int64{4, 3, 2, 1}},
+	}
+	for _, tc := range cases {
+		r := get(t, f, keysPath+tc.query)
+		wantStatus(t, r, 200)
+		got := r.internalIDs(t, keys)
+		if len(got) != len(tc.ids) || (len(got) > 0 && fmt.Sprint(got) != fmt.Sprint(tc.ids)) {
+			t.Errorf("%q: ids %v, want %v", tc.query, got, tc.ids)
+		}
+		if tc.ids == nil && string(r.body) != "[]" {
+			t.Errorf("%q: body %s, want []", tc.query, r.body)
+		}
+	}
+}
+
+func TestHiddenKeysAreNotListed(t *testing.T) {
+	f := New(Config{})
+	visible := f.AddKey(KeySpec{ID: 10})
+	for i, uc := range []string{UseCaseProfiling, UseCaseEscalatingIssues, UseCaseTempest, UseCaseDemo} {
+		f.AddKey(KeySpec{ID: int64(20 + i), UseCase: uc})
+	}
+	noStore := f.AddKey(KeySpec{ID: 30, NoStoreRole: true})
+	deleted := f.AddKey(KeySpec{ID: 31})
+	deleted.Delete()
+	r := get(t, f, keysPath)
+	if ids := r.publicIDs(t); len(ids) != 1 || ids[0] != visible.ID() {
+		t.Errorf("listed %v, want only %s", ids, visible.ID())
+	}
+	wantDetail(t, get(t, f, keysPath+noStore.ID()+"/"), 404, msgNotFound)
+	wantDetail(t, get(t, f, keysPath+deleted.ID()+"/"), 404, msgNotFound)
+}
+
+func TestKeyDetail(t *testing.T) {
+	f := New(Config{})
+	keys := f.AddKeys(3)
+	keys[1].SetActive(false)
+	r := get(t, f, keysPath+keys[1].ID()+"/")
+	wantStatus(t, r, 200)
+	if string(r.body) != string(keys[1].RawJSON()) {
+		t.Errorf("detail body\n%s\nwant\n%s", r.body, keys[1].RawJSON())
+	}
+	if r.first("Link") != "" {
+		t.Error("detail response has a Link header")
+	}
+	if r.first("Content-Type") != "application/json" {
+		t.Errorf("Content-Type = %q", r.first("Content-Type"))
+	}
+	wantDetail(t, get(t, f, keysPath+"0123456789abcdef0123456789abcdef/"), 404, msgNotFound)
+	// The key must belong to the project in the URL.
+	other := f.AddProject(ProjectSpec{Slug: "api", Teams: []string{"acme"}})
+	wantDetail(t, get(t, f, "/api/0/projects/acme/api/keys/"+keys[0].ID()+"/"), 404, msgNotFound)
+	k := other.AddKey(KeySpec{})
+	wantStatus(t, get(t, f, "/api/0/projects/acme/api/keys/"+k.ID()+"/"), 200)
+}
+
+func TestLookupBySlugOrID(t *testing.T) {
+	f := New(Config{})
+	keys := f.AddKeys(2)
+	org, p := f.Organization(), f.Project()
+	paths := []string{
+		"/api/0/projects/acme/web/keys/",
+		fmt.Sprintf("/api/0/projects/%d/web/keys/", org.ID()),
+		fmt.Sprintf("/api/0/projects/acme/%d/keys/", p.ID()),
+		fmt.Sprintf("/api/0/projects/%d/%d/keys/", org.ID(), p.ID()),
+		fmt.Sprintf("/api/0/projects/0%d/%d/keys/", org.ID(), p.ID()), // int() ignores leading zeros
+	}
+	for _, path := range paths {
+		r := get(t, f, path)
+		wantStatus(t, r, 200)
+		if n := len(r.internalIDs(t, keys)); n != 2 {
+			t.Errorf("%s: %d keys", path, n)
+		}
+	}
+	for _, path := range []string{
+		"/api/0/projects/nope/web/keys/",
+		"/api/0/projects/acme/nope/keys/",
+		"/api/0/projects/acme/12345/keys/",
+		fmt.Sprintf("/api/0/projects/%d/%d/keys/", org.ID()+7, p.ID()),
+		"/api/0/projects/acme/99999999999999999999999/keys/",
+		"/api/0/projects/ACME/web/keys/", // slugs are case-sensitive
+	} {
+		wantDetail(t, get(t, f, path), 404, msgNotFound)
+	}
+}
+
+func TestInactiveProjectIs404(t *testing.T) {
+	f := New(Config{})
+	f.Project().SetActive(false)
+	wantDetail(t, get(t, f, keysPath), 404, msgNotFound)
+	f.Project().SetActive(true)
+	wantStatus(t, get(t, f, keysPath), 200)
+}
+
+func TestRenamedProjectRedirects(t *testing.T) {
+	f := New(Config{})
+	f.AddKeys(1)
+	f.Project().Rename("new-slug")
+
+	r := get(t, f, "/api/0/projects/acme/web/keys/?status=active&per_page=5")
+	wantStatus(t, r, 302)
+	wantLocation := "/api/0/projects/acme/new-slug/keys/?status=active&per_page=5"
+	if got := r.first("Location"); got != wantLocation {
+		t.Errorf("Location = %q, want %q", got, wantLocation)
+	}
+	wantBody := `{"slug":"new-slug","detail":{"extra":{"url":"` + wantLocation + `","slug":"new-slug"}}}`
+	if string(r.body) != wantBody {
+		t.Errorf("body %s\nwant %s", r.body, wantBody)
+	}
+	wantStatus(t, get(t, f, wantLocation), 200)
+
+	// By organization id, and for the detail route.
+	r = get(t, f, fmt.Sprintf("/api/0/projects/%d/web/keys/", f.Organization().ID()))
+	wantStatus(t, r, 302)
+	if got, want := r.first("Location"), fmt.Sprintf("/api/0/projects/%d/new-slug/keys/", f.Organization().ID()); got != want {
+		t.Errorf("Location = %q, want %q", got, want)
+	}
+
+	// Without access the rename stays hidden behind a 403.
+	f.AddToken(TokenSpec{Token: "outsider", Scopes: AllScopes()})
+	wantDetail(t, getAs(t, f, keysPath, "Bearer outsider"), 403, msgPermissionDenied)
+
+	// A live project that takes the old slug wins over the redirect.
+	f.AddProject(ProjectSpec{Slug: "web", Teams: []string{"acme"}})
+	wantStatus(t, get(t, f, keysPath), 200)
+}
+
+func TestRedirectServedUnderPathPrefix(t *testing.T) {
+	f := New(Config{PathPrefix: "/sentry/"})
+	f.Project().Rename("www")
+	r := get(t, f, "/sentry/api/0/projects/acme/web/keys/")
+	wantStatus(t, r, 302)
+	if got := r.first("Location"); got != "/sentry/api/0/projects/acme/www/keys/" {
+		t.Errorf("Location = %q", got)
+	}
+	// Outside the mount point nothing is served.
+	r = get(t, f, "/api/0/projects/acme/www/keys/")
+	if r.status != 404 || len(r.body) != 0 {
+		t.Errorf("unmounted path: %d %q", r.status, r.body)
+	}
+}
+
+func TestCatchAll(t *testing.T) {
+	f := New(Config{})
+	for _, path := range []string{
+		"/api/0/projects/acme/a%2Fb/keys/", // %2F decodes to a slash: no route
+		"/api/0/projects/acme//keys/",
+		"/api/0/projects/acme/web/keys/x/y/",
+		"/api/0/organizations/acme/",
+		"/api/1/projects/acme/web/keys/",
+		"/",
+	} {
+		for _, auth := range []string{"", "Bearer " + f.Token()} {
+			r := getAs(t, f, path, auth)
+			if r.status != 404 || len(r.body) != 0 {
+				t.Errorf("%s: %d %q, want an empty 404", path, r.status, r.body)
+			}
+		}
+	}
+
+	r := get(t, f, "/api/0/projects/acme/web/keys")
+	wantStatus(t, r, 404)
+	wantText := "Route not found, did you forget a trailing slash?\n\n" +
+		"try: /api/0/projects/acme/web/keys/\n" +
+		"                                  ^\n"
+	if string(r.body) != wantText || r.first("Content-Type") != "text/plain" {
+		t.Errorf("missing slash: %q (%s)\nwant %q", r.body, r.first("Content-Type"), wantText)
+	}
+	r = serve(t, f, http.MethodGet, "/api/0/projects/acme/web/keys", map[string]string{"Content-Type": "application/json"})
+	if want := `{"info":"Route not found, did you forget a trailing slash? try: /api/0/projects/acme/web/keys/"}`; string(r.body) != want {
+		t.Errorf("missing slash, JSON client: %s", r.body)
+	}
+}
+
+func TestMethods(t *testing.T) {
+	f := New(Config{})
+	auth := map[string]string{"Authorization": "Bearer " + f.Token()}
+	for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		r := serve(t, f, method, keysPath, auth)
+		wantDetail(t, r, 405, fmt.Sprintf("Method \"%s\" not allowed.", method))
+		if !strings.Contains(string(r.body), `"Method \"`+method+`\" not allowed."`) {
+			t.Errorf("405 body %s", r.body)
+		}
+	}
+	// Authentication comes first, as in Django REST framework.
+	wantDetail(t, serve(t, f, http.MethodPost, keysPath, nil), 401, msgNotAuthenticated)
+
+	r := serve(t, f, http.MethodOptions, keysPath, nil)
+	if r.status != 200 || r.first("Allow") != "GET, HEAD, OPTIONS" {
+		t.Errorf("OPTIONS: %d Allow=%q", r.status, r.first("Allow"))
+	}
+	r = serve(t, f, http.MethodHead, keysPath, auth)
+	wantStatus(t, r, 200)
+	if r.first("Link") == "" {
+		t.Error("HEAD has no Link header")
+	}
+}

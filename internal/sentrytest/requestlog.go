@@ -1,0 +1,82 @@
+package sentrytest
+
+import (
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Request is one request the fake received, recorded before its response
+// was written.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is the escaped path as sent, so "a%2Fb" stays visible.
+	Path string
+	// RawQuery is the query string as sent, without "?".
+	RawQuery string
+	// Header holds every request header, Authorization and User-Agent
+	// included.
+	Header http.Header
+	// Status is the status code answered, 0 if the client went away during
+	// an injected latency.
+	Status int
+	// Time is when the request was recorded.
+	Time time.Time
+}
+
+// Query parses RawQuery.
+func (r Request) Query() url.Values {
+	q, _ := url.ParseQuery(r.RawQuery)
+	return q
+}
+
+type requestLog struct {
+	mu      sync.Mutex
+	entries []Request
+}
+
+func (l *requestLog) add(r *http.Request, status int) {
+	entry := Request{
+		Method:   r.Method,
+		Path:     r.URL.EscapedPath(),
+		RawQuery: r.URL.RawQuery,
+		Header:   r.Header.Clone(),
+		Status:   status,
+		Time:     time.Now(),
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, entry)
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (f *Fake) Requests() []Request {
+	f.log.mu.Lock()
+	defer f.log.mu.Unlock()
+	out := make([]Request, len(f.log.entries))
+	copy(out, f.log.entries)
+	return out
+}
+
+// ResetRequests empties the request log.
+func (f *Fake) ResetRequests() {
+	f.log.mu.Lock()
+	defer f.log.mu.Unlock()
+	f.log.entries = nil
+}
+
+// CountRequests returns how many logged requests had exactly this escaped
+// path (query string excluded).
+func (f *Fake) CountRequests(path string) int {
+	f.log.mu.Lock()
+	defer f.log.mu.Unlock()
+	n := 0
+	for _, e := range f.log.entries {
+		if e.Path == path {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,240 @@
+package sentrytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// profileSettings gathers what differs between the two profiles.
+type profileSettings struct {
+	sdkVersion     string
+	sdkChoices     []string
+	epoch          time.Time // base of synthetic creation times
+	formatTime     func(time.Time) string
+	modern         bool // 13 DSN kinds and dynamicSdkLoaderOptions
+	scopeChallenge bool // WWW-Authenticate on insufficient-scope 403s
+	orgKeys        bool // GET /organizations/{org}/project-keys/ exists
+}
+
+var (
+	saasProfile = profileSettings{
+		sdkVersion:     "10.x",
+		sdkChoices:     []string{"10.x", "9.x", "8.x", "7.x"},
+		epoch:          time.Date(2026, 1, 29, 17, 40, 0, 0, time.UTC),
+		formatTime:     formatMicros,
+		modern:         true,
+		scopeChallenge: true,
+		orgKeys:        true,
+	}
+	legacyProfile = profileSettings{
+		sdkVersion: "4.x",
+		sdkChoices: []string{"latest", "4.x"},
+		epoch:      time.Date(2018, 9, 20, 15, 48, 0, 0, time.UTC),
+		formatTime: formatMillis,
+	}
+)
+
+func (f *Fake) profile() profileSettings {
+	if f.cfg.Profile == Legacy {
+		return legacyProfile
+	}
+	return saasProfile
+}
+
+// formatMicros renders a time like Sentry's JSON encoder today
+// (%Y-%m-%dT%H:%M:%S.%fZ, always six fractional digits).
+func formatMicros(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
+}
+
+// formatMillis renders a time like Django REST framework's encoder, which
+// old Sentry used: isoformat() cut to milliseconds, no fraction when the
+// microseconds are zero.
+func formatMillis(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond()/1000 == 0 {
+		return t.Format("2006-01-02T15:04:05Z")
+	}
+	return t.Format("2006-01-02T15:04:05.") + fmt.Sprintf("%03d", t.Nanosecond()/1_000_000) + "Z"
+}
+
+// jsonObject is a JSON object whose members keep their order, since
+// Sentry's serializers emit fields in dict insertion order.
+type jsonObject []jsonField
+
+type jsonField struct {
+	name  string
+	value any
+}
+
+// MarshalJSON writes the members in order.
+func (o jsonObject) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, field := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(marshalJSON(field.name))
+		b.WriteByte(':')
+		b.Write(marshalJSON(field.value))
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// marshalJSON encodes v compactly without HTML escaping, like Sentry's
+// renderer. Only values built by this package are passed in, so an error
+// is a bug.
+func marshalJSON(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("sentrytest: cannot encode JSON: " + err.Error())
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// decodeObject decodes a JSON object keeping numbers as json.Number.
+func decodeObject(b []byte) map[string]any {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		panic("sentrytest: cannot decode JSON: " + err.Error())
+	}
+	return m
+}
+
+// ingestEndpoint returns the DSN endpoint of an organization without a
+// trailing slash.
+func (f *Fake) ingestEndpoint(org *Organization) string {
+	switch {
+	case f.cfg.IngestEndpoint != "":
+		return strings.TrimRight(f.cfg.IngestEndpoint, "/")
+	case f.cfg.Profile == SaaS:
+		return fmt.Sprintf("https://o%d.ingest.us.sentry.io", org.id)
+	}
+	return strings.TrimRight(f.cfg.URLPrefix, "/")
+}
+
+// dsnURL is ProjectKey.get_dsn: "" when the endpoint has no scheme or host.
+func dsnURL(endpoint, credentials string, projectID int64) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s://%s@%s%s/%d", u.Scheme, credentials, u.Host, u.Path, projectID)
+}
+
+// keyObject serialises a key exactly like ProjectKeySerializer.
+func (f *Fake) keyObject(k *Key) jsonObject {
+	prof := f.profile()
+	e := f.ingestEndpoint(k.project.org)
+	pid, pk := k.project.id, k.public
+	api := fmt.Sprintf("%s/api/%d", e, pid)
+
+	dsn := jsonObject{
+		{"secret", dsnURL(e, pk+":"+k.secret, pid)},
+		{"public", dsnURL(e, pk, pid)},
+		{"csp", api + "/csp-report/?sentry_key=" + pk},
+		{"security", api + "/security/?sentry_key=" + pk},
+		{"minidump", api + "/minidump/?sentry_key=" + pk},
+	}
+	if prof.modern {
+		dsn = append(dsn,
+			jsonField{"nel", api + "/nel/?sentry_key=" + pk},
+			jsonField{"unreal", api + "/unreal/" + pk + "/"},
+			jsonField{"crons", api + "/cron/___MONITOR_SLUG___/" + pk + "/"},
+			jsonField{"cdn", "https://js.sentry-cdn.com/" + pk + ".min.js"},
+			jsonField{"playstation", api + "/playstation/?sentry_key=" + pk},
+			jsonField{"integration", api + "/integration/"},
+			jsonField{"otlp_traces", api + "/integration/otlp/v1/traces"},
+			jsonField{"otlp_logs", api + "/integration/otlp/v1/logs"},
+		)
+	} else {
+		dsn = append(dsn, jsonField{"cdn", e + "/js-sdk-loader/" + pk + ".min.js"})
+	}
+
+	var rateLimit any
+	if k.rlWindow != 0 && k.rlCount != 0 {
+		rateLimit = jsonObject{{"window", k.rlWindow}, {"count", k.rlCount}}
+	}
+	choices := make([][2]string, len(prof.sdkChoices))
+	for i, c := range prof.sdkChoices {
+		choices[i] = [2]string{c, c}
+	}
+	name := k.name()
+	obj := jsonObject{
+		{"id", pk},
+		{"name", name},
+		{"label", name},
+		{"public", pk},
+		{"secret", k.secret},
+		{"projectId", pid},
+		{"isActive", k.active},
+		{"rateLimit", rateLimit},
+		{"dsn", dsn},
+		{"browserSdkVersion", k.sdkVersion},
+		{"browserSdk", jsonObject{{"choices", choices}}},
+		{"dateCreated", prof.formatTime(k.created)},
+	}
+	if prof.modern {
+		obj = append(obj, jsonField{"dynamicSdkLoaderOptions", jsonObject{
+			{"hasReplay", k.loader.HasReplay},
+			{"hasPerformance", k.loader.HasPerformance},
+			{"hasDebug", k.loader.HasDebug},
+			{"hasFeedback", k.loader.HasFeedback},
+			{"hasLogsAndMetrics", k.loader.HasLogsAndMetrics},
+		}})
+	}
+	return obj
+}
+
+// keyList serialises keys as a JSON array.
+func (f *Fake) keyList(keys []*Key) []byte {
+	items := make([]jsonObject, len(keys))
+	for i, k := range keys {
+		items[i] = f.keyObject(k)
+	}
+	return marshalJSON(items)
+}
+
+// projectObject serialises the subset of ProjectSummarySerializer the fake
+// models, in the serializer's field order. Ids are strings there.
+func (f *Fake) projectObject(p *Project, t *token) jsonObject {
+	teams := make([]jsonObject, len(p.teams))
+	for i, team := range p.teams {
+		teams[i] = jsonObject{
+			{"id", strconv.FormatInt(team.id, 10)},
+			{"slug", team.slug},
+			{"name", team.name},
+		}
+	}
+	var first any
+	if len(teams) > 0 {
+		first = teams[0]
+	}
+	var platform any
+	if p.platform != "" {
+		platform = p.platform
+	}
+	return jsonObject{
+		{"team", first},
+		{"teams", teams},
+		{"id", strconv.FormatInt(p.id, 10)},
+		{"name", p.name},
+		{"slug", p.slug},
+		{"isBookmarked", false},
+		{"isMember", t.hasProjectMembership(p)},
+		{"hasAccess", t.hasProjectAccess(p)},
+		{"dateCreated", f.profile().formatTime(p.created)},
+		{"platform", platform},
+	}
+}

@@ -1,0 +1,330 @@
+package sentrytest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Server is a Fake listening on a local port, like httptest.Server. Its
+// embedded Fake gives access to data, faults and the request log.
+type Server struct {
+	*Fake
+	// URL is the base URL of the server, "http://127.0.0.1:port", without
+	// a trailing slash.
+	URL string
+	hs  *httptest.Server
+}
+
+// NewServer starts a Fake configured by cfg on a loopback port. Call Close
+// when done.
+func NewServer(cfg Config) *Server {
+	f := New(cfg)
+	hs := httptest.NewServer(f)
+	return &Server{Fake: f, URL: hs.URL, hs: hs}
+}
+
+// Close shuts the server down, waiting for outstanding requests.
+func (s *Server) Close() { s.hs.Close() }
+
+// Client returns an HTTP client configured for the server.
+func (s *Server) Client() *http.Client { return s.hs.Client() }
+
+// APIURL returns the API root, e.g. "http://127.0.0.1:port/api/0/".
+func (s *Server) APIURL() string { return s.URL + s.cfg.PathPrefix + "/api/0/" }
+
+// response is a complete HTTP answer. Header names are stored exactly as
+// they go on the wire (Sentry writes "WWW-Authenticate" and
+// "X-Sentry-Rate-Limit-ConcurrentLimit", which Go would canonicalise).
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func newResponse(status int, contentType string, body []byte) *response {
+	r := &response{status: status, header: http.Header{}, body: body}
+	r.set("Content-Type", contentType)
+	return r
+}
+
+// set stores a header under its exact name.
+func (r *response) set(name, value string) { r.header[name] = []string{value} }
+
+const (
+	contentTypeJSON = "application/json"
+	contentTypeHTML = "text/html; charset=utf-8"
+	contentTypeText = "text/plain"
+)
+
+func jsonResponse(status int, body []byte) *response {
+	return newResponse(status, contentTypeJSON, body)
+}
+
+// detailResponse is the usual Sentry error body {"detail": msg}.
+func detailResponse(status int, msg string) *response {
+	return jsonResponse(status, marshalJSON(jsonObject{{"detail", msg}}))
+}
+
+// internalErrorResponse is Sentry's answer to an unhandled exception.
+func internalErrorResponse() *response {
+	id := fmt.Sprintf("%016x%016x", rand.Uint64(), rand.Uint64())
+	return jsonResponse(500, marshalJSON(jsonObject{{"detail", "Internal Error"}, {"errorId", id}}))
+}
+
+// emptyNotFound is Django's HttpResponse(status=404): no body.
+func emptyNotFound() *response {
+	return newResponse(404, contentTypeHTML, nil)
+}
+
+// route identifies one of the fake's endpoints.
+type route struct {
+	kind    routeKind
+	org     string
+	project string
+	key     string
+	path    string // decoded request path below the mount point
+}
+
+type routeKind int
+
+const (
+	routeNone routeKind = iota
+	routeProjectKeys
+	routeProjectKey
+	routeOrgProjectKeys
+	routeOrgProjects
+)
+
+// listsKeys reports whether the route is one of the rate-limited key lists.
+func (r route) listsKeys() bool {
+	return r.kind == routeProjectKeys || r.kind == routeOrgProjectKeys
+}
+
+// matchRoute matches a decoded path against Sentry's URL patterns, whose
+// segments are [^/]+ and which all end with a slash.
+func matchRoute(path string) route {
+	rest, ok := strings.CutPrefix(path, "/api/0/")
+	if !ok || !strings.HasSuffix(rest, "/") {
+		return route{path: path}
+	}
+	seg := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	for _, s := range seg {
+		if s == "" {
+			return route{path: path}
+		}
+	}
+	r := route{path: path}
+	switch {
+	case len(seg) == 4 && seg[0] == "projects" && seg[3] == "keys":
+		r.kind, r.org, r.project = routeProjectKeys, seg[1], seg[2]
+	case len(seg) == 5 && seg[0] == "projects" && seg[3] == "keys":
+		r.kind, r.org, r.project, r.key = routeProjectKey, seg[1], seg[2], seg[4]
+	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "project-keys":
+		r.kind, r.org = routeOrgProjectKeys, seg[1]
+	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "projects":
+		r.kind, r.org = routeOrgProjects, seg[1]
+	}
+	return r
+}
+
+// apiRequest is a routed, authenticated request.
+type apiRequest struct {
+	http  *http.Request
+	route route
+	query queryDict
+	token *token
+}
+
+// ServeHTTP serves the fake API.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m := f.modes.snapshot()
+	resp, release := f.respond(r, m)
+	defer release()
+	// The latency stands for the server's processing time: the request
+	// keeps its concurrency slot meanwhile.
+	if m.latency > 0 {
+		timer := time.NewTimer(m.latency)
+		select {
+		case <-timer.C:
+		case <-r.Context().Done():
+			timer.Stop()
+			f.log.add(r, 0)
+			return
+		}
+	}
+	// Record before writing so a client that has its answer always finds
+	// the request in the log.
+	f.log.add(r, resp.status)
+	for name, values := range resp.header {
+		w.Header()[name] = values
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	w.WriteHeader(resp.status)
+	if len(resp.body) > 0 {
+		_, _ = w.Write(resp.body)
+	}
+}
+
+// respond computes the answer to r and returns a function to call once it
+// has been written (it frees the request's concurrency slot).
+func (f *Fake) respond(r *http.Request, m modeSnapshot) (*response, func()) {
+	noop := func() {}
+	if resp := f.faults.take(r.URL.EscapedPath(), f.now()); resp != nil {
+		return resp, noop
+	}
+	if f.modes.draw503(m) {
+		return proxyPage(503, "Service Temporarily Unavailable"), noop
+	}
+	rel, mounted := strings.CutPrefix(r.URL.Path, f.cfg.PathPrefix)
+	if !mounted || !strings.HasPrefix(rel, "/") {
+		return emptyNotFound(), noop
+	}
+	rt := matchRoute(rel)
+	if rt.kind == routeOrgProjectKeys && !f.profile().orgKeys {
+		rt.kind = routeNone
+	}
+	if rt.kind == routeNone {
+		return catchAll(r, rel), noop
+	}
+	if f.cfg.Gateway && !f.organizationExists(rt.org) {
+		// sentry.io's control silo cannot route the request to a cell.
+		return emptyNotFound(), noop
+	}
+	var meta *rateMeta
+	release := noop
+	if limit := m.effectiveRateLimit(f.cfg.Profile); rt.listsKeys() && limit > 0 {
+		rm, done := f.limiter.start(f.rateLimitKey(r, rt), limit, m.concurrentLimit, f.now())
+		meta, release = &rm, done
+		if rm.limited || rm.concurrencyExceeded {
+			resp := rateLimitedResponse(rm)
+			rm.apply(resp)
+			return resp, release
+		}
+	}
+	resp := f.handleAPI(r, rt, m)
+	if meta != nil {
+		meta.apply(resp)
+	}
+	return resp, release
+}
+
+// catchAll is Sentry's CatchallEndpoint: an empty 404, or a hint when the
+// trailing slash is missing.
+func catchAll(r *http.Request, path string) *response {
+	if strings.HasSuffix(path, "/") {
+		return emptyNotFound()
+	}
+	help := "Route not found, did you forget a trailing slash?"
+	suggestion := "try: " + path + "/"
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		return newResponse(404, "application/json", marshalJSON(jsonObject{{"info", help + " " + suggestion}}))
+	}
+	arrow := strings.Repeat(" ", len([]rune(suggestion))-1) + "^"
+	return newResponse(404, contentTypeText, []byte(help+"\n\n"+suggestion+"\n"+arrow+"\n"))
+}
+
+// handleAPI runs a routed request through authentication and the endpoint.
+func (f *Fake) handleAPI(r *http.Request, rt route, m modeSnapshot) *response {
+	if r.Method == http.MethodOptions {
+		resp := newResponse(200, contentTypeHTML, nil)
+		resp.set("Allow", "GET, HEAD, OPTIONS")
+		return resp
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	tok, errResp := f.authenticate(r)
+	if errResp != nil {
+		return errResp
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		resp := detailResponse(405, fmt.Sprintf("Method %q not allowed.", r.Method))
+		resp.set("Allow", "GET, HEAD, OPTIONS")
+		return resp
+	}
+	req := &apiRequest{http: r, route: rt, query: parseQueryDict(r.URL.RawQuery), token: tok}
+	var resp *response
+	var pg *linkCursors
+	switch rt.kind {
+	case routeProjectKeys:
+		resp, pg = f.listProjectKeys(req)
+	case routeProjectKey:
+		resp = f.getProjectKey(req)
+	case routeOrgProjectKeys:
+		resp, pg = f.listOrganizationKeys(req)
+	case routeOrgProjects:
+		resp, pg = f.listOrganizationProjects(req)
+	}
+	if pg != nil && !m.noLinkHeader {
+		resp.set("Link", f.link(req, pg, m.cursorLoop))
+	}
+	return resp
+}
+
+// linkCursors are the two cursors of a list response.
+type linkCursors struct {
+	prev, next cursor
+}
+
+// link builds the Link header like Endpoint.build_cursor_link: the URL
+// prefix, the quoted request path, "?", the query without cursor.
+func (f *Fake) link(req *apiRequest, pg *linkCursors, loop bool) string {
+	base := absoluteURI(f.cfg.URLPrefix, pyQuote(req.route.path, "/")) + "?" + req.query.encodeWithout("cursor")
+	next := pg.next
+	if loop {
+		// Claim more results and hand back the cursor the client sent, so a
+		// client that does not detect repeated cursors never stops.
+		next.hasResults = true
+		if raw, _ := req.query.get("cursor"); raw != "" {
+			if c, ok := parseCursor(raw); ok {
+				next = c
+				next.hasResults = true
+			}
+		}
+	}
+	return linkHeader(base, pg.prev, next)
+}
+
+// organizationExists reports whether an organization slug or id is known.
+func (f *Fake) organizationExists(idOrSlug string) bool {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.findOrganization(idOrSlug) != nil
+}
+
+// findOrganization resolves an organization by numeric id (when the
+// segment is decimal) or slug, like the API's convert_args.
+func (f *Fake) findOrganization(idOrSlug string) *Organization {
+	if isDecimal(idOrSlug) {
+		id, ok := decimalID(idOrSlug)
+		if !ok {
+			return nil
+		}
+		for _, o := range f.orgs {
+			if o.id == id {
+				return o
+			}
+		}
+		return nil
+	}
+	for _, o := range f.orgs {
+		if o.slug == idOrSlug {
+			return o
+		}
+	}
+	return nil
+}
+
+// decimalID converts a decimal segment to an id; values beyond int64 match
+// nothing, as out-of-range lookups do in Django.
+func decimalID(s string) (int64, bool) {
+	n, ok := parsePyInt(s)
+	if !ok || !n.IsInt64() {
+		return 0, false
+	}
+	return n.Int64(), true
+}
