@@ -1,0 +1,166 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
+)
+
+// newFake starts the Sentry API fake for one test.
+func newFake(t *testing.T, cfg sentrytest.Config) *sentrytest.Server {
+	t.Helper()
+	srv := sentrytest.NewServer(cfg)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// isolateEnv clears every environment variable the provider reads, so a
+// developer's own Sentry settings cannot leak into a test.
+func isolateEnv(t *testing.T) {
+	t.Helper()
+	for _, name := range []string{EnvAuthToken, EnvAuthTokenLegacy, EnvBaseURL, EnvMaxRetries, EnvRequestTimeout} {
+		t.Setenv(name, "")
+	}
+}
+
+// providerBlock configures the provider against srv with its default token.
+func providerBlock(srv *sentrytest.Server, extra ...string) string {
+	return fmt.Sprintf(`
+provider "sentry" {
+  base_url = %q
+  token    = %q
+  %s
+}
+`, srv.URL, srv.Token(), strings.Join(extra, "\n  "))
+}
+
+// errorRe matches a diagnostic containing every part in order. Terraform
+// wraps long lines, so each space in a part matches any whitespace.
+func errorRe(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
+}
+
+var dsnNames = []string{"public", "secret", "csp", "security", "minidump", "nel", "unreal", "crons", "cdn", "playstation", "integration", "otlp_traces", "otlp_logs"}
+
+var loaderOptionNames = map[string]string{
+	"has_replay":           "hasReplay",
+	"has_performance":      "hasPerformance",
+	"has_debug":            "hasDebug",
+	"has_feedback":         "hasFeedback",
+	"has_logs_and_metrics": "hasLogsAndMetrics",
+}
+
+// expectKey builds the check of one key's state from what the API sent for
+// it, attribute by attribute, independently of the provider's own mapping.
+// With public set, the secret attributes must be absent.
+func expectKey(t *testing.T, k map[string]any, public bool) knownvalue.Check {
+	t.Helper()
+	str := func(v any) knownvalue.Check {
+		if v == nil {
+			return knownvalue.Null()
+		}
+		s, ok := v.(string)
+		if !ok {
+			t.Fatalf("%v is not a string", v)
+		}
+		return knownvalue.StringExact(s)
+	}
+	num := func(v any) knownvalue.Check {
+		n, ok := v.(json.Number)
+		if !ok {
+			t.Fatalf("%v is not a number", v)
+		}
+		i, err := n.Int64()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return knownvalue.Int64Exact(i)
+	}
+
+	attrs := map[string]knownvalue.Check{
+		"id":                  str(k["id"]),
+		"name":                str(k["name"]),
+		"label":               str(k["label"]),
+		"public":              str(k["public"]),
+		"project_id":          num(k["projectId"]),
+		"is_active":           knownvalue.Bool(k["isActive"].(bool)),
+		"browser_sdk_version": str(k["browserSdkVersion"]),
+		"date_created":        str(k["dateCreated"]),
+		"use_case":            str(k["useCase"]),
+	}
+	if !public {
+		attrs["secret"] = str(k["secret"])
+	}
+
+	if rl, ok := k["rateLimit"].(map[string]any); ok {
+		attrs["rate_limit"] = knownvalue.ObjectExact(map[string]knownvalue.Check{"window": num(rl["window"]), "count": num(rl["count"])})
+	} else {
+		attrs["rate_limit"] = knownvalue.Null()
+	}
+
+	dsn, _ := k["dsn"].(map[string]any)
+	dsnChecks := map[string]knownvalue.Check{}
+	for _, name := range dsnNames {
+		if public && name == "secret" {
+			continue
+		}
+		dsnChecks[name] = str(dsn[name])
+	}
+	attrs["dsn"] = knownvalue.ObjectExact(dsnChecks)
+
+	sdk, _ := k["browserSdk"].(map[string]any)
+	var choices []knownvalue.Check
+	for _, c := range sdk["choices"].([]any) {
+		pair := c.([]any)
+		choices = append(choices, knownvalue.ObjectExact(map[string]knownvalue.Check{"value": str(pair[0]), "label": str(pair[1])}))
+	}
+	attrs["browser_sdk"] = knownvalue.ObjectExact(map[string]knownvalue.Check{"choices": knownvalue.ListExact(choices)})
+
+	if opts, ok := k["dynamicSdkLoaderOptions"].(map[string]any); ok {
+		o := map[string]knownvalue.Check{}
+		for attr, field := range loaderOptionNames {
+			if v, ok := opts[field].(bool); ok {
+				o[attr] = knownvalue.Bool(v)
+			} else {
+				o[attr] = knownvalue.Null()
+			}
+		}
+		attrs["dynamic_sdk_loader_options"] = knownvalue.ObjectExact(o)
+	} else {
+		attrs["dynamic_sdk_loader_options"] = knownvalue.Null()
+	}
+	return knownvalue.ObjectExact(attrs)
+}
+
+// expectKeys checks a list of keys against the API's JSON, in order.
+func expectKeys(t *testing.T, keys []*sentrytest.Key, public bool) knownvalue.Check {
+	t.Helper()
+	checks := make([]knownvalue.Check, len(keys))
+	for i, k := range keys {
+		checks[i] = expectKey(t, k.JSON(), public)
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// newestFirst returns keys in the API's order.
+func newestFirst(keys []*sentrytest.Key) []*sentrytest.Key {
+	out := make([]*sentrytest.Key, len(keys))
+	for i, k := range keys {
+		out[len(keys)-1-i] = k
+	}
+	return out
+}

@@ -1,0 +1,252 @@
+// Package provider is the Terraform glue of the Sentry provider: the provider
+// configuration, its data sources, ephemeral resources and functions. Talking
+// to Sentry is the job of package sentry.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
+)
+
+// Environment variables read by the provider.
+const (
+	EnvAuthToken       = "SENTRY_AUTH_TOKEN"
+	EnvAuthTokenLegacy = "SENTRY_TOKEN"
+	EnvBaseURL         = "SENTRY_BASE_URL"
+	EnvMaxRetries      = "SENTRY_MAX_RETRIES"
+	EnvRequestTimeout  = "SENTRY_REQUEST_TIMEOUT"
+)
+
+var _ provider.Provider = (*sentryProvider)(nil)
+
+// sentryProvider is the provider implementation.
+type sentryProvider struct {
+	version string
+	// getenv reads the environment; tests replace it.
+	getenv func(string) string
+}
+
+// sentryProviderModel describes the provider configuration.
+type sentryProviderModel struct {
+	Token          types.String `tfsdk:"token"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+}
+
+// providerData is what Configure hands to data sources and ephemeral
+// resources: one client, shared so that its pacing sees every request.
+type providerData struct {
+	client *sentry.Client
+}
+
+// New returns a constructor of the provider for the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &sentryProvider{version: version, getenv: os.Getenv}
+	}
+}
+
+func (p *sentryProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "sentry"
+	resp.Version = p.version
+}
+
+func (p *sentryProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads Sentry client keys (DSNs) through Sentry's REST API, from sentry.io or a self-hosted Sentry.",
+		Attributes: map[string]schema.Attribute{
+			"token": schema.StringAttribute{
+				MarkdownDescription: "A Sentry auth token, sent as `Authorization: Bearer <token>`. " +
+					"Falls back to the `" + EnvAuthToken + "` environment variable, then `" + EnvAuthTokenLegacy + "`. " +
+					"Reading a project's keys needs one of the scopes `project:read`, `project:write` or `project:admin`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "The address of Sentry. Falls back to the `" + EnvBaseURL + "` environment variable, then `" + sentry.DefaultBaseURL + "`. " +
+					"Any of `https://host`, `https://host/api` and `https://host/api/0` (with or without a trailing slash, and under a path prefix such as `https://host/sentry/`) " +
+					"means the API root `https://host/api/0/`. Only `http` and `https` are accepted.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator()},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (HTTP 429), a server error (5xx), a timeout or a broken connection. "+
+					"A 429 waits until Sentry's rate-limit window resets; other failures back off exponentially with jitter. "+
+					"Falls back to the `%s` environment variable, then %d. `0` disables retries.", EnvMaxRetries, sentry.DefaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may take, including reading the answer, as a Go duration such as `30s` or `2m`. "+
+					"Falls back to the `%s` environment variable, then `%s`.", EnvRequestTimeout, sentry.DefaultRequestTimeout),
+				Optional:   true,
+				Validators: []validator.String{durationValidator()},
+			},
+		},
+	}
+}
+
+// maxRetriesLimit bounds max_retries: beyond it a read could wait for hours.
+const maxRetriesLimit = 50
+
+func (p *sentryProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config sentryProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	settings, diags := resolveSettings(config, p.getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := sentry.New(sentry.Config{
+		BaseURL:        settings.baseURL,
+		Token:          settings.token,
+		UserAgent:      userAgent(p.version, req.TerraformVersion),
+		MaxRetries:     &settings.maxRetries,
+		RequestTimeout: settings.requestTimeout,
+		Logger:         newLogger(settings.token),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Sentry Provider Configuration", "The Sentry client could not be created: "+err.Error()+".")
+		return
+	}
+	tflog.Debug(ctx, "Configured the Sentry provider", map[string]any{
+		"base_url":      client.BaseURL(),
+		"base_url_from": settings.baseURLSource,
+		"token_from":    settings.tokenSource,
+	})
+
+	data := &providerData{client: client}
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+}
+
+func (p *sentryProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}
+
+func (p *sentryProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewProjectKeysDataSource,
+	}
+}
+
+// settings is the provider configuration after environment fallbacks.
+type settings struct {
+	token, tokenSource     string
+	baseURL, baseURLSource string
+	maxRetries             int
+	requestTimeout         time.Duration
+}
+
+// resolveSettings applies the environment fallbacks to the configuration and
+// checks what plan-time validation could not (unknown values, environment
+// variables).
+func resolveSettings(config sentryProviderModel, getenv func(string) string) (settings, diag.Diagnostics) {
+	var s settings
+	var diags diag.Diagnostics
+
+	if config.Token.IsUnknown() {
+		diags.AddAttributeError(path.Root("token"), "Unknown Sentry Auth Token",
+			"The provider cannot read Sentry because the token depends on a value that is only known after apply. "+
+				"Set token to a value known at plan time, or use the "+EnvAuthToken+" environment variable.")
+	}
+	if config.BaseURL.IsUnknown() {
+		diags.AddAttributeError(path.Root("base_url"), "Unknown Sentry Base URL",
+			"The provider cannot read Sentry because base_url depends on a value that is only known after apply. "+
+				"Set base_url to a value known at plan time, or use the "+EnvBaseURL+" environment variable.")
+	}
+	if diags.HasError() {
+		return s, diags
+	}
+
+	switch {
+	case config.Token.ValueString() != "":
+		s.token, s.tokenSource = config.Token.ValueString(), "token"
+	case getenv(EnvAuthToken) != "":
+		s.token, s.tokenSource = getenv(EnvAuthToken), EnvAuthToken
+	case getenv(EnvAuthTokenLegacy) != "":
+		s.token, s.tokenSource = getenv(EnvAuthTokenLegacy), EnvAuthTokenLegacy
+	default:
+		diags.AddAttributeError(path.Root("token"), "Missing Sentry Auth Token",
+			"The provider needs a Sentry auth token to read client keys. Set the token attribute, or the "+
+				EnvAuthToken+" (or "+EnvAuthTokenLegacy+") environment variable. "+
+				"Create a token under Settings > Auth Tokens in Sentry with the project:read scope.")
+	}
+
+	switch {
+	case config.BaseURL.ValueString() != "":
+		s.baseURL, s.baseURLSource = config.BaseURL.ValueString(), "base_url"
+	case getenv(EnvBaseURL) != "":
+		s.baseURL, s.baseURLSource = getenv(EnvBaseURL), EnvBaseURL
+		if _, err := sentry.NormalizeBaseURL(s.baseURL); err != nil {
+			diags.AddAttributeError(path.Root("base_url"), "Invalid Sentry Base URL",
+				fmt.Sprintf("The %s environment variable is not a usable Sentry address: %s.", EnvBaseURL, err))
+		}
+	default:
+		s.baseURL, s.baseURLSource = sentry.DefaultBaseURL, "default"
+	}
+
+	s.maxRetries = sentry.DefaultMaxRetries
+	switch v := getenv(EnvMaxRetries); {
+	case config.MaxRetries.IsUnknown():
+		diags.AddAttributeError(path.Root("max_retries"), "Unknown Maximum Retries",
+			"max_retries depends on a value that is only known after apply; set it to a value known at plan time.")
+	case !config.MaxRetries.IsNull():
+		s.maxRetries = int(config.MaxRetries.ValueInt64())
+	case v != "":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxRetriesLimit {
+			diags.AddAttributeError(path.Root("max_retries"), "Invalid Maximum Retries",
+				fmt.Sprintf("The %s environment variable is %q; it must be a whole number from 0 to %d.", EnvMaxRetries, v, maxRetriesLimit))
+		}
+		s.maxRetries = n
+	}
+
+	s.requestTimeout = sentry.DefaultRequestTimeout
+	switch v := getenv(EnvRequestTimeout); {
+	case config.RequestTimeout.IsUnknown():
+		diags.AddAttributeError(path.Root("request_timeout"), "Unknown Request Timeout",
+			"request_timeout depends on a value that is only known after apply; set it to a value known at plan time.")
+	case !config.RequestTimeout.IsNull():
+		s.requestTimeout, _ = time.ParseDuration(config.RequestTimeout.ValueString())
+	case v != "":
+		d, err := parsePositiveDuration(v)
+		if err != nil {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
+				fmt.Sprintf("The %s environment variable is %q: %s.", EnvRequestTimeout, v, err))
+		}
+		s.requestTimeout = d
+	}
+	return s, diags
+}
+
+// userAgent names the provider, its version and the Terraform version.
+func userAgent(providerVersion, terraformVersion string) string {
+	ua := "terraform-provider-sentry/" + providerVersion
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}

@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// testAccProtoV6ProviderFactories starts the provider in-process for
+// acceptance tests, with the environment of the test process.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"sentry": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestResolveSettingsTokenFallbacks(t *testing.T) {
+	cases := []struct {
+		name       string
+		config     types.String
+		env        map[string]string
+		want, from string
+	}{
+		{"attribute wins", types.StringValue("cfg"), map[string]string{EnvAuthToken: "env", EnvAuthTokenLegacy: "legacy"}, "cfg", "token"},
+		{"SENTRY_AUTH_TOKEN", types.StringNull(), map[string]string{EnvAuthToken: "env", EnvAuthTokenLegacy: "legacy"}, "env", EnvAuthToken},
+		{"SENTRY_TOKEN last", types.StringNull(), map[string]string{EnvAuthTokenLegacy: "legacy"}, "legacy", EnvAuthTokenLegacy},
+		{"empty attribute falls back", types.StringValue(""), map[string]string{EnvAuthToken: "env"}, "env", EnvAuthToken},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, diags := resolveSettings(sentryProviderModel{Token: tc.config, BaseURL: types.StringNull()}, env(tc.env))
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			if s.token != tc.want || s.tokenSource != tc.from {
+				t.Fatalf("token %q from %s, want %q from %s", s.token, s.tokenSource, tc.want, tc.from)
+			}
+		})
+	}
+}
+
+func TestResolveSettingsMissingToken(t *testing.T) {
+	_, diags := resolveSettings(sentryProviderModel{Token: types.StringNull(), BaseURL: types.StringNull()}, env(nil))
+	if !diags.HasError() {
+		t.Fatal("a missing token was accepted")
+	}
+	d := diags[0]
+	if d.Summary() != "Missing Sentry Auth Token" || !strings.Contains(d.Detail(), EnvAuthToken) || !strings.Contains(d.Detail(), EnvAuthTokenLegacy) {
+		t.Fatalf("diagnostic = %q: %q", d.Summary(), d.Detail())
+	}
+}
+
+func TestResolveSettingsUnknownValues(t *testing.T) {
+	_, diags := resolveSettings(sentryProviderModel{Token: types.StringUnknown(), BaseURL: types.StringUnknown()}, env(nil))
+	if len(diags) != 2 || diags[0].Summary() != "Unknown Sentry Auth Token" || diags[1].Summary() != "Unknown Sentry Base URL" {
+		t.Fatalf("diagnostics = %v", diags)
+	}
+}
+
+func TestResolveSettingsBaseURL(t *testing.T) {
+	cases := []struct {
+		name       string
+		config     types.String
+		env        map[string]string
+		want, from string
+	}{
+		{"default", types.StringNull(), nil, "https://sentry.io/api/0/", "default"},
+		{"environment", types.StringNull(), map[string]string{EnvBaseURL: "https://sentry.example.com"}, "https://sentry.example.com", EnvBaseURL},
+		{"attribute wins", types.StringValue("https://a.example.com/"), map[string]string{EnvBaseURL: "https://b.example.com"}, "https://a.example.com/", "base_url"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, diags := resolveSettings(sentryProviderModel{Token: types.StringValue("t"), BaseURL: tc.config}, env(tc.env))
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			if s.baseURL != tc.want || s.baseURLSource != tc.from {
+				t.Fatalf("base URL %q from %s, want %q from %s", s.baseURL, s.baseURLSource, tc.want, tc.from)
+			}
+		})
+	}
+
+	_, diags := resolveSettings(sentryProviderModel{Token: types.StringValue("t"), BaseURL: types.StringNull()}, env(map[string]string{EnvBaseURL: "ftp://sentry.example.com"}))
+	if !diags.HasError() || !strings.Contains(diags[0].Detail(), EnvBaseURL) {
+		t.Fatalf("a bad %s gave %v", EnvBaseURL, diags)
+	}
+}
+
+func TestUserAgent(t *testing.T) {
+	if got := userAgent("1.2.3", "1.11.4"); got != "terraform-provider-sentry/1.2.3 Terraform/1.11.4" {
+		t.Fatalf("userAgent = %q", got)
+	}
+	if got := userAgent("dev", ""); got != "terraform-provider-sentry/dev" {
+		t.Fatalf("userAgent without Terraform version = %q", got)
+	}
+}
