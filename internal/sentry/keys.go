@@ -142,22 +142,7 @@ func (c *Client) ListProjectKeys(ctx context.Context, organization, project stri
 	if status != KeyStatusAll {
 		q.Set("status", string(status))
 	}
-	var keys []ProjectKey
-	err = c.paginate(ctx, "project-keys", u, q, func(body []byte) (int, error) {
-		var page []ProjectKey
-		if err := json.Unmarshal(body, &page); err != nil {
-			return 0, err
-		}
-		keys = append(keys, page...)
-		return len(page), nil
-	}, map[string]any{"organization": organization, "project": project, "status": string(status)})
-	if err != nil {
-		return nil, err
-	}
-	if keys == nil {
-		keys = []ProjectKey{}
-	}
-	return keys, nil
+	return listAll[ProjectKey](ctx, c, "project-keys", u, q, map[string]any{"organization": organization, "project": project, "status": string(status)})
 }
 
 // GetProjectKey returns one client key by its id (the public key).

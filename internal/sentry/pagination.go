@@ -2,37 +2,39 @@ package sentry
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 
 	"github.com/peterhellberg/link"
 )
 
-// paginate requests u with q (plus per_page=100) and every following page.
+// listAll requests u with q (plus per_page=100) and every following page.
 // Sentry always sends a rel="next" link, even on the last page; only its
 // results="true" attribute says another page exists. The next page is
 // requested against our own base URL with the link's cursor attribute, never
 // by following the link's URL, whose host is Sentry's configured URL prefix
 // and may differ from the address the client talks to.
 //
-// decode receives each page's body and returns how many items it held.
-// fields are added to the log messages of the listing.
-func (c *Client) paginate(ctx context.Context, route string, u *url.URL, q url.Values, decode func([]byte) (int, error), fields map[string]any) error {
+// Each page is a JSON array of T; the result is never nil. fields are added to
+// the log messages of the listing.
+func listAll[T any](ctx context.Context, c *Client, route string, u *url.URL, q url.Values, fields map[string]any) ([]T, error) {
 	q.Set("per_page", itoa(PerPage))
 	seen := map[string]bool{}
-	total := 0
+	items := []T{}
 	for page := 1; ; page++ {
 		pageURL := *u
 		pageURL.RawQuery = q.Encode()
 		resp, err := c.get(ctx, route, &pageURL)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		n, err := decode(resp.body)
-		if err != nil {
-			return &DecodeError{URL: pageURL.Redacted(), Err: err}
+		var pageItems []T
+		if err := json.Unmarshal(resp.body, &pageItems); err != nil {
+			return nil, &DecodeError{URL: pageURL.Redacted(), Err: err}
 		}
-		total += n
+		items = append(items, pageItems...)
+		n, total := len(pageItems), len(items)
 
 		cursor, more := nextCursor(resp.header)
 		c.log.Debug(ctx, "Read a page from the Sentry API", withFields(fields, map[string]any{
@@ -40,15 +42,15 @@ func (c *Client) paginate(ctx context.Context, route string, u *url.URL, q url.V
 			"cursor": q.Get("cursor"), "has_next": more,
 		}))
 		if !more {
-			return nil
+			return items, nil
 		}
 		switch {
 		case cursor == "":
-			return &PaginationError{URL: u.Redacted(), Pages: page, Reason: `the next link says results="true" but carries no cursor`}
+			return nil, &PaginationError{URL: u.Redacted(), Pages: page, Reason: `the next link says results="true" but carries no cursor`}
 		case seen[cursor] || cursor == q.Get("cursor"):
-			return &PaginationError{URL: u.Redacted(), Pages: page, Cursor: cursor, Reason: "Sentry sent the cursor " + cursor + " twice, so the listing would never end"}
+			return nil, &PaginationError{URL: u.Redacted(), Pages: page, Cursor: cursor, Reason: "Sentry sent the cursor " + cursor + " twice, so the listing would never end"}
 		case page >= c.maxPages:
-			return &PaginationError{URL: u.Redacted(), Pages: page, Cursor: cursor, Reason: "the listing has more than " + itoa(c.maxPages) + " pages, the most one read may take"}
+			return nil, &PaginationError{URL: u.Redacted(), Pages: page, Cursor: cursor, Reason: "the listing has more than " + itoa(c.maxPages) + " pages, the most one read may take"}
 		}
 		seen[cursor] = true
 		q.Set("cursor", cursor)
