@@ -48,6 +48,19 @@ func describeReadError(err error, t target) (summary, detail string) {
 		redirectErr *sentry.RedirectError
 	)
 	switch {
+	// A TransportError wraps the client's own timeout, which also counts as
+	// context.DeadlineExceeded: it must be told apart from the caller's.
+	case errors.As(err, &transErr):
+		if transErr.Timeout {
+			return "Sentry Request Timed Out", fmt.Sprintf(
+				"Reading %s got no answer in time after %s. "+
+					"Check that base_url is reachable from here, or raise request_timeout if Sentry is slow.",
+				t.what, attempts(transErr.Attempts))
+		}
+		return "Cannot Reach Sentry", fmt.Sprintf(
+			"Reading %s failed after %s: %v. "+
+				"Check base_url, DNS and any proxy (HTTPS_PROXY); for a server with a private certificate authority, point SSL_CERT_FILE at its CA bundle.",
+			t.what, attempts(transErr.Attempts), transErr.Err)
 	case errors.Is(err, context.Canceled):
 		return "Sentry Read Cancelled", fmt.Sprintf("Reading %s was cancelled before it finished.", t.what)
 	case errors.Is(err, context.DeadlineExceeded):
@@ -79,17 +92,6 @@ func describeReadError(err error, t target) (summary, detail string) {
 			"Reading %s was redirected from %s to %s. The provider only sends the token to the configured base URL, so it stopped. "+
 				"Set base_url to the address Sentry redirects to.",
 			t.what, redirectErr.From, redirectErr.To)
-	case errors.As(err, &transErr):
-		if transErr.Timeout {
-			return "Sentry Request Timed Out", fmt.Sprintf(
-				"Reading %s got no answer in time after %s. "+
-					"Check that base_url is reachable from here, or raise request_timeout if Sentry is slow.",
-				t.what, attempts(transErr.Attempts))
-		}
-		return "Cannot Reach Sentry", fmt.Sprintf(
-			"Reading %s failed after %s: %v. "+
-				"Check base_url, DNS and any proxy (HTTPS_PROXY); for a server with a private certificate authority, point SSL_CERT_FILE at its CA bundle.",
-			t.what, attempts(transErr.Attempts), transErr.Err)
 	default:
 		return "Sentry API Error", fmt.Sprintf("Reading %s failed: %v.", t.what, err)
 	}

@@ -28,6 +28,10 @@ func (l tflogLogger) mask(ctx context.Context) context.Context {
 	return tflog.MaskLogStrings(ctx, l.token)
 }
 
+func (l tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(l.mask(ctx), msg, fields)
+}
+
 func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(l.mask(ctx), msg, fields)
 }

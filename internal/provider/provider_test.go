@@ -3,6 +3,7 @@ package provider
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -97,5 +98,46 @@ func TestUserAgent(t *testing.T) {
 	}
 	if got := userAgent("dev", ""); got != "terraform-provider-sentry/dev" {
 		t.Fatalf("userAgent without Terraform version = %q", got)
+	}
+}
+
+func TestResolveSettingsRetriesAndTimeout(t *testing.T) {
+	base := sentryProviderModel{Token: types.StringValue("t"), BaseURL: types.StringNull()}
+
+	s, diags := resolveSettings(base, env(nil))
+	if diags.HasError() || s.maxRetries != 5 || s.requestTimeout != 30*time.Second {
+		t.Fatalf("defaults: retries %d, timeout %s, %v", s.maxRetries, s.requestTimeout, diags)
+	}
+
+	s, diags = resolveSettings(base, env(map[string]string{EnvMaxRetries: "0", EnvRequestTimeout: "90s"}))
+	if diags.HasError() || s.maxRetries != 0 || s.requestTimeout != 90*time.Second {
+		t.Fatalf("environment: retries %d, timeout %s, %v", s.maxRetries, s.requestTimeout, diags)
+	}
+
+	withConfig := base
+	withConfig.MaxRetries = types.Int64Value(2)
+	withConfig.RequestTimeout = types.StringValue("2m")
+	s, diags = resolveSettings(withConfig, env(map[string]string{EnvMaxRetries: "9", EnvRequestTimeout: "1s"}))
+	if diags.HasError() || s.maxRetries != 2 || s.requestTimeout != 2*time.Minute {
+		t.Fatalf("attributes win: retries %d, timeout %s, %v", s.maxRetries, s.requestTimeout, diags)
+	}
+
+	for name, vars := range map[string]map[string]string{
+		"retries not a number": {EnvMaxRetries: "many"},
+		"negative retries":     {EnvMaxRetries: "-1"},
+		"too many retries":     {EnvMaxRetries: "1000"},
+		"timeout not duration": {EnvRequestTimeout: "30"},
+		"zero timeout":         {EnvRequestTimeout: "0s"},
+	} {
+		_, diags := resolveSettings(base, env(vars))
+		if !diags.HasError() {
+			t.Errorf("%s: %v was accepted", name, vars)
+			continue
+		}
+		for k := range vars {
+			if !strings.Contains(diags[0].Detail(), k) {
+				t.Errorf("%s: the error does not name %s: %s", name, k, diags[0].Detail())
+			}
+		}
 	}
 }

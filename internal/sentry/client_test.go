@@ -663,3 +663,32 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		t.Errorf("default base URL = %v, %v", c, err)
 	}
 }
+
+func TestTLSIsVerified(t *testing.T) {
+	var hits int
+	var mu sync.Mutex
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits++
+		mu.Unlock()
+		fmt.Fprint(w, "[]")
+	}))
+	defer srv.Close()
+	// The default transport, as the provider uses it: the test server's
+	// self-signed certificate is not in the system roots.
+	c, err := New(Config{BaseURL: srv.URL, Token: "test-token", MaxRetries: intPtr(3), RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListProjectKeys(context.Background(), "acme", "web", "")
+	var te *TransportError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("err = %v, want a certificate error", err)
+	}
+	if te.Attempts != 1 {
+		t.Fatalf("%d attempts: a certificate that does not verify must not be retried", te.Attempts)
+	}
+	if hits != 0 {
+		t.Fatal("the request reached the handler over an unverified connection")
+	}
+}

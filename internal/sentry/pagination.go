@@ -42,6 +42,14 @@ func listAll[T any](ctx context.Context, c *Client, route string, u *url.URL, q 
 			"cursor": q.Get("cursor"), "has_next": more,
 		}))
 		if !more {
+			if n == PerPage && resp.header.Get("Link") == "" {
+				// Sentry always sends a Link header on a list; without
+				// one a full page may hide more. A proxy probably
+				// stripped it.
+				c.log.Warn(ctx, "A full page from the Sentry API had no Link header; it is taken as the last page, but more items may exist", withFields(fields, map[string]any{
+					"endpoint": route, "page": page,
+				}))
+			}
 			return items, nil
 		}
 		switch {
