@@ -30,7 +30,7 @@ import (
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
 )
 
-// keysPerExtraProject is the number of keys each -projects project gets.
+// keysPerExtraProject is the default of -project-keys.
 const keysPerExtraProject = 3
 
 func main() {
@@ -55,7 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	org := fs.String("organization", sentrytest.DefaultOrganization, "organization slug")
 	project := fs.String("project", sentrytest.DefaultProject, "project slug")
 	keys := fs.Int("keys", 25, "number of client keys in the project")
-	projects := fs.Int("projects", 0, fmt.Sprintf("extra projects (PROJECT-1, PROJECT-2, ...) with %d keys each", keysPerExtraProject))
+	projects := fs.Int("projects", 0, "extra projects (PROJECT-1, PROJECT-2, ...)")
+	projectKeys := fs.Int("project-keys", keysPerExtraProject, "number of client keys in each extra project")
 	urlPrefix := fs.String("url-prefix", sentrytest.DefaultURLPrefix, "URL prefix of Link headers (Sentry's system.url-prefix)")
 	rateLimit := fs.Int("rate-limit", 0, "requests per second per caller on the key lists; 0 = profile default (40 on saas), -1 = off")
 	concurrentLimit := fs.Int("concurrent-limit", 0, "requests in flight per caller on the key lists; 0 = off")
@@ -71,8 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch {
 	case fs.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	case *keys < 0 || *projects < 0:
-		return errors.New("-keys and -projects must not be negative")
+	case *keys < 0 || *projects < 0 || *projectKeys < 0:
+		return errors.New("-keys, -projects and -project-keys must not be negative")
 	case *random503 < 0 || *random503 > 1:
 		return errors.New("-random-503 must be between 0 and 1")
 	}
@@ -101,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Slug:  fmt.Sprintf("%s-%d", *project, i),
 			Teams: []string{fake.Team().Slug()},
 		})
-		p.AddKeys(keysPerExtraProject)
+		p.AddKeys(*projectKeys)
 	}
 
 	ln, err := net.Listen("tcp", *listen)
