@@ -3,13 +3,11 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
@@ -26,7 +24,9 @@ type projectKeysDataSource struct {
 	client *sentry.Client
 }
 
-type projectKeysDataSourceModel struct {
+// projectKeysModel is sentry_project_keys, as data source and as ephemeral
+// resource.
+type projectKeysModel struct {
 	Organization types.String `tfsdk:"organization"`
 	Project      types.String `tfsdk:"project"`
 	Status       types.String `tfsdk:"status"`
@@ -40,29 +40,9 @@ func (d *projectKeysDataSource) Metadata(_ context.Context, req datasource.Metad
 func (d *projectKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists every client key (DSN) of a Sentry project, newest first, following Sentry's pagination to the end. " +
-			"`secret` and `dsn.secret` are sensitive.",
-		Attributes: map[string]schema.Attribute{
-			"organization": schema.StringAttribute{
-				MarkdownDescription: "The slug or numeric id of the organization.",
-				Required:            true,
-				Validators:          []validator.String{slugValidator()},
-			},
-			"project": schema.StringAttribute{
-				MarkdownDescription: "The slug or numeric id of the project.",
-				Required:            true,
-				Validators:          []validator.String{slugValidator()},
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only list keys in this state: `active` or `inactive`. Omit it to list every key.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(string(sentry.KeyStatusActive), string(sentry.KeyStatusInactive))},
-			},
-			"keys": schema.ListNestedAttribute{
-				MarkdownDescription: "The project's client keys in the order Sentry lists them (newest first). Empty when the project has none.",
-				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: dataSourceAttributes(keySpecs)},
-			},
-		},
+			"`secret` and `dsn.secret` are sensitive. To keep them out of the state altogether, use the " +
+			"[`sentry_project_keys` ephemeral resource](../ephemeral-resources/project_keys.md).",
+		Attributes: dataSourceAttributes(projectKeysSpecs),
 	}
 }
 
@@ -71,36 +51,49 @@ func (d *projectKeysDataSource) Configure(_ context.Context, req datasource.Conf
 }
 
 func (d *projectKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data projectKeysDataSourceModel
+	var data projectKeysModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	raw, diags := data.read(ctx, d.client, resp.State.Schema)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.State.Raw = raw
+	}
+}
 
-	org, project := data.Organization.ValueString(), data.Project.ValueString()
+// read lists the keys the model's arguments select and returns the model as
+// the state value of schema.
+func (m *projectKeysModel) read(ctx context.Context, client *sentry.Client, s typedSchema) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if client == nil {
+		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
+		return tftypes.Value{}, diags
+	}
+	org, project := m.Organization.ValueString(), m.Project.ValueString()
 	ctx = tflog.SetField(ctx, "organization", org)
 	ctx = tflog.SetField(ctx, "project", project)
 
-	keys, err := d.client.ListProjectKeys(ctx, org, project, sentry.KeyStatus(data.Status.ValueString()))
+	keys, err := client.ListProjectKeys(ctx, org, project, sentry.KeyStatus(m.Status.ValueString()))
 	if err != nil {
-		addReadError(&resp.Diagnostics, err, projectTarget(org, project))
-		return
+		addReadError(&diags, err, projectTarget(org, project))
+		return tftypes.Value{}, diags
 	}
 	tflog.Debug(ctx, "Read the client keys of a Sentry project", map[string]any{"keys": len(keys)})
 
-	data.Keys = newKeyModels(keys)
-	raw, err := data.tfValue(ctx, resp.State.Schema)
+	m.Keys = newKeyModels(keys)
+	raw, err := m.tfValue(ctx, s)
 	if err != nil {
-		resp.Diagnostics.AddError("Internal Error Building State", "The client keys could not be stored: "+err.Error()+". Please report this issue to the provider developers.")
-		return
+		diags.AddError("Internal Error Building State", "The client keys could not be stored: "+err.Error()+". Please report this issue to the provider developers.")
 	}
-	resp.State.Raw = raw
+	return raw, diags
 }
 
 // tfValue returns the model as the state value of schema. It is what
 // resp.State.Set(ctx, m) would store, built without reflection (see
 // key_value.go).
-func (m *projectKeysDataSourceModel) tfValue(ctx context.Context, s typedSchema) (tftypes.Value, error) {
+func (m *projectKeysModel) tfValue(ctx context.Context, s typedSchema) (tftypes.Value, error) {
 	return objectValue(ctx, s, map[string]tftypes.Value{
 		"organization": tfString(m.Organization),
 		"project":      tfString(m.Project),

@@ -69,6 +69,12 @@ var loaderOptionNames = map[string]string{
 // With public set, the secret attributes must be absent.
 func expectKey(t *testing.T, k map[string]any, public bool) knownvalue.Check {
 	t.Helper()
+	return knownvalue.ObjectExact(expectKeyAttrs(t, k, public))
+}
+
+// expectKeyAttrs is expectKey's check of each attribute, by name.
+func expectKeyAttrs(t *testing.T, k map[string]any, public bool) map[string]knownvalue.Check {
+	t.Helper()
 	str := func(v any) knownvalue.Check {
 		if v == nil {
 			return knownvalue.Null()
@@ -143,7 +149,7 @@ func expectKey(t *testing.T, k map[string]any, public bool) knownvalue.Check {
 	} else {
 		attrs["dynamic_sdk_loader_options"] = knownvalue.Null()
 	}
-	return knownvalue.ObjectExact(attrs)
+	return attrs
 }
 
 // expectKeys checks a list of keys against the API's JSON, in order.

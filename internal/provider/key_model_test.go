@@ -133,7 +133,7 @@ func TestTFValueMatchesFrameworkReflection(t *testing.T) {
 
 	for name, models := range map[string][]keyModel{"keys": newKeyModels(keys), "empty": newKeyModels(nil)} {
 		t.Run(name, func(t *testing.T) {
-			m := projectKeysDataSourceModel{
+			m := projectKeysModel{
 				Organization: types.StringValue("acme"),
 				Project:      types.StringValue("web"),
 				Status:       types.StringNull(),

@@ -1,33 +1,11 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
-
-// The attributes of a client key are shared by every data source and
-// ephemeral resource that returns keys. They are declared once, as attrSpecs,
-// and turned into each schema package's attribute types by small converters,
-// so the descriptions, types and sensitivity cannot drift apart.
-
-type attrKind int
-
-const (
-	kindString attrKind = iota
-	kindInt64
-	kindBool
-	kindObject
-	kindObjectList
-)
-
-type attrSpec struct {
-	name      string
-	kind      attrKind
-	desc      string
-	sensitive bool
-	attrs     []attrSpec // kindObject and kindObjectList
-}
 
 // keySpecs describes one client key, as Sentry's API returns it.
 var keySpecs = []attrSpec{
@@ -79,68 +57,25 @@ var dsnSpecs = []attrSpec{
 	{name: "otlp_logs", kind: kindString, desc: "The OpenTelemetry (OTLP) logs endpoint."},
 }
 
-// publicSpecs returns specs without the sensitive attributes, for results that
-// carry public information only.
-func publicSpecs(specs []attrSpec) []attrSpec {
-	out := make([]attrSpec, 0, len(specs))
-	for _, s := range specs {
-		if s.sensitive {
-			continue
-		}
-		if s.attrs != nil {
-			s.attrs = publicSpecs(s.attrs)
-		}
-		out = append(out, s)
-	}
-	return out
-}
+// Arguments shared by the data sources and ephemeral resources that read keys.
+var (
+	organizationSpec = attrSpec{name: "organization", kind: kindString, mode: required,
+		desc:    "The slug or numeric id of the organization.",
+		strings: []validator.String{slugValidator()}}
+	projectSpec = attrSpec{name: "project", kind: kindString, mode: required,
+		desc:    "The slug or numeric id of the project.",
+		strings: []validator.String{slugValidator()}}
+	statusSpec = attrSpec{name: "status", kind: kindString, mode: optional,
+		desc:    "Only consider keys in this state: `active` or `inactive`. Omit it to consider every key.",
+		strings: []validator.String{stringvalidator.OneOf(string(sentry.KeyStatusActive), string(sentry.KeyStatusInactive))}}
+)
 
-// attrTypes returns the Terraform types of specs, keyed by name.
-func attrTypes(specs []attrSpec) map[string]attr.Type {
-	out := make(map[string]attr.Type, len(specs))
-	for _, s := range specs {
-		out[s.name] = attrType(s)
-	}
-	return out
-}
-
-func attrType(s attrSpec) attr.Type {
-	switch s.kind {
-	case kindString:
-		return types.StringType
-	case kindInt64:
-		return types.Int64Type
-	case kindBool:
-		return types.BoolType
-	case kindObject:
-		return types.ObjectType{AttrTypes: attrTypes(s.attrs)}
-	default:
-		return types.ListType{ElemType: types.ObjectType{AttrTypes: attrTypes(s.attrs)}}
-	}
-}
-
-// dataSourceAttributes turns specs into computed data source attributes.
-func dataSourceAttributes(specs []attrSpec) map[string]dsschema.Attribute {
-	out := make(map[string]dsschema.Attribute, len(specs))
-	for _, s := range specs {
-		out[s.name] = dataSourceAttribute(s)
-	}
-	return out
-}
-
-func dataSourceAttribute(s attrSpec) dsschema.Attribute {
-	switch s.kind {
-	case kindString:
-		return dsschema.StringAttribute{Computed: true, Sensitive: s.sensitive, MarkdownDescription: s.desc}
-	case kindInt64:
-		return dsschema.Int64Attribute{Computed: true, Sensitive: s.sensitive, MarkdownDescription: s.desc}
-	case kindBool:
-		return dsschema.BoolAttribute{Computed: true, Sensitive: s.sensitive, MarkdownDescription: s.desc}
-	case kindObject:
-		return dsschema.SingleNestedAttribute{Computed: true, Sensitive: s.sensitive, MarkdownDescription: s.desc,
-			Attributes: dataSourceAttributes(s.attrs)}
-	default:
-		return dsschema.ListNestedAttribute{Computed: true, Sensitive: s.sensitive, MarkdownDescription: s.desc,
-			NestedObject: dsschema.NestedAttributeObject{Attributes: dataSourceAttributes(s.attrs)}}
-	}
+// projectKeysSpecs is the schema of sentry_project_keys, the data source and
+// the ephemeral resource alike.
+var projectKeysSpecs = []attrSpec{
+	organizationSpec,
+	projectSpec,
+	statusSpec,
+	{name: "keys", kind: kindObjectList, attrs: keySpecs,
+		desc: "The project's client keys in the order Sentry lists them (newest first). Empty when the project has none."},
 }
