@@ -4,7 +4,8 @@
 # project.
 
 terraform {
-  required_version = ">= 1.5.0"
+  # provider::sentry::parse_dsn needs Terraform 1.8.
+  required_version = ">= 1.8.0"
   required_providers {
     sentry = {
       source = "sentrykeys/sentry"
@@ -26,49 +27,30 @@ variable "project" {
 # (default https://sentry.io/api/).
 provider "sentry" {}
 
+# Every key of the project, through all of Sentry's pages.
 data "sentry_project_keys" "all" {
   organization = var.organization
   project      = var.project
 }
 
-data "sentry_project_keys" "active" {
+# The one key named "Default": every project starts with it.
+data "sentry_project_key" "default" {
   organization = var.organization
   project      = var.project
-  status       = "active"
+  name         = "Default"
 }
 
 locals {
-  active_keys = data.sentry_project_keys.active.keys
-  # Every project starts with a key named "Default". Keys come newest first,
-  # so without one, the oldest active key is the last in the list. Pick the
-  # public DSN string itself: an expression over whole key objects would be
-  # sensitive, because each key carries its secret.
-  default_dsns = [for k in local.active_keys : k.dsn.public if k.name == "Default"]
-  dsn          = length(local.default_dsns) == 1 ? local.default_dsns[0] : local.active_keys[length(local.active_keys) - 1].dsn.public
+  dsn = provider::sentry::parse_dsn(data.sentry_project_key.default.dsn.public)
 }
 
 # terraform_data stands in for what usually consumes a DSN: a Kubernetes
 # secret, a CI variable, an application's configuration.
 resource "terraform_data" "app_config" {
   input = {
-    SENTRY_DSN         = local.dsn
+    SENTRY_DSN         = data.sentry_project_key.default.dsn.public
     SENTRY_ENVIRONMENT = "demo"
   }
-}
-
-output "key_count" {
-  description = "How many keys the project has, active or not."
-  value       = length(data.sentry_project_keys.all.keys)
-}
-
-output "active_key_count" {
-  description = "How many of them are active."
-  value       = length(data.sentry_project_keys.active.keys)
-}
-
-output "app_config" {
-  description = "What the DSN consumer received."
-  value       = terraform_data.app_config.output
 }
 
 output "keys" {
@@ -77,4 +59,26 @@ output "keys" {
     for k in data.sentry_project_keys.all.keys :
     format("%-16s %-8s %s", k.name, k.is_active ? "active" : "inactive", k.dsn.public)
   ]
+}
+
+output "key_count" {
+  description = "How many keys the project has, active or not."
+  value       = length(data.sentry_project_keys.all.keys)
+}
+
+output "default_key" {
+  description = "The key named Default, and its DSN taken apart by parse_dsn."
+  value = {
+    id         = data.sentry_project_key.default.id
+    created    = data.sentry_project_key.default.date_created
+    host       = local.dsn.host
+    project_id = local.dsn.project_id
+    public_key = local.dsn.public_key
+    envelope   = "${local.dsn.api_url}envelope/"
+  }
+}
+
+output "app_config" {
+  description = "What the DSN consumer received."
+  value       = terraform_data.app_config.output
 }

@@ -10,6 +10,12 @@ terraform {
 # https://sentry.io/api/0/.
 provider "sentry" {}
 
+# sentry.io's EU region, addressed directly.
+provider "sentry" {
+  alias  = "eu"
+  region = "de"
+}
+
 # A self-hosted Sentry, with the token from a variable.
 provider "sentry" {
   alias    = "self_hosted"

@@ -371,3 +371,31 @@ data "sentry_project_keys" "test" {
 		})
 	}
 }
+
+func TestAccProvider_region(t *testing.T) {
+	isolateEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "sentry" {
+  token    = "x"
+  region   = "de"
+  base_url = "https://sentry.example.com/"
+}
+` + projectKeysConfig,
+				ExpectError: errorRe("Invalid Attribute Combination", "base_url", "region"),
+			},
+			{
+				Config: `
+provider "sentry" {
+  token  = "x"
+  region = "eu"
+}
+` + projectKeysConfig,
+				ExpectError: errorRe("Invalid Attribute Value Match", "region", `"de"`, `"us"`),
+			},
+		},
+	})
+}

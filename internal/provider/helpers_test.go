@@ -24,7 +24,7 @@ func newFake(t *testing.T, cfg sentrytest.Config) *sentrytest.Server {
 // developer's own Sentry settings cannot leak into a test.
 func isolateEnv(t *testing.T) {
 	t.Helper()
-	for _, name := range []string{EnvAuthToken, EnvAuthTokenLegacy, EnvBaseURL, EnvMaxRetries, EnvRequestTimeout} {
+	for _, name := range []string{EnvAuthToken, EnvAuthTokenLegacy, EnvBaseURL, EnvMaxRetries, EnvRequestTimeout, EnvRegion} {
 		t.Setenv(name, "")
 	}
 }

@@ -7,12 +7,18 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -31,9 +37,15 @@ const (
 	EnvBaseURL         = "SENTRY_BASE_URL"
 	EnvMaxRetries      = "SENTRY_MAX_RETRIES"
 	EnvRequestTimeout  = "SENTRY_REQUEST_TIMEOUT"
+	EnvRegion          = "SENTRY_REGION"
 )
 
-var _ provider.Provider = (*sentryProvider)(nil)
+var (
+	_ provider.Provider                       = (*sentryProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*sentryProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*sentryProvider)(nil)
+	_ provider.ProviderWithConfigValidators   = (*sentryProvider)(nil)
+)
 
 // sentryProvider is the provider implementation.
 type sentryProvider struct {
@@ -46,6 +58,7 @@ type sentryProvider struct {
 type sentryProviderModel struct {
 	Token          types.String `tfsdk:"token"`
 	BaseURL        types.String `tfsdk:"base_url"`
+	Region         types.String `tfsdk:"region"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
@@ -86,6 +99,13 @@ func (p *sentryProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator()},
 			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "A sentry.io data-storage region to address directly: `us` means `" + sentry.RegionBaseURLs["us"] +
+					"` and `de` means `" + sentry.RegionBaseURLs["de"] + "`. Falls back to the `" + EnvRegion + "` environment variable. " +
+					"Conflicts with `base_url`. Without either, requests go to `https://sentry.io`, which forwards them to the organization's region.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(regionNames()...)},
+			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (HTTP 429), a server error (5xx), a timeout or a broken connection. "+
 					"A 429 waits until Sentry's rate-limit window resets; other failures back off exponentially with jitter. "+
@@ -101,6 +121,22 @@ func (p *sentryProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 		},
 	}
+}
+
+func (p *sentryProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{
+		providervalidator.Conflicting(path.MatchRoot("base_url"), path.MatchRoot("region")),
+	}
+}
+
+// regionNames lists the accepted values of region, sorted.
+func regionNames() []string {
+	names := make([]string, 0, len(sentry.RegionBaseURLs))
+	for name := range sentry.RegionBaseURLs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // maxRetriesLimit bounds max_retries: beyond it a read could wait for hours.
@@ -149,6 +185,19 @@ func (p *sentryProvider) Resources(context.Context) []func() resource.Resource {
 func (p *sentryProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewProjectKeysDataSource,
+		NewProjectKeyDataSource,
+	}
+}
+
+func (p *sentryProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewProjectKeysEphemeralResource,
+	}
+}
+
+func (p *sentryProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewParseDSNFunction,
 	}
 }
 
@@ -195,15 +244,35 @@ func resolveSettings(config sentryProviderModel, getenv func(string) string) (se
 				"Create a token under Settings > Auth Tokens in Sentry with the project:read scope.")
 	}
 
+	if config.Region.IsUnknown() {
+		diags.AddAttributeError(path.Root("region"), "Unknown Sentry Region",
+			"region depends on a value that is only known after apply; set it to a value known at plan time.")
+	}
+	// An argument wins over any environment variable; base_url and region
+	// cannot both be set (ConfigValidators), and neither can their
+	// environment variables.
+	envURL, envRegion := getenv(EnvBaseURL), getenv(EnvRegion)
 	switch {
 	case config.BaseURL.ValueString() != "":
 		s.baseURL, s.baseURLSource = config.BaseURL.ValueString(), "base_url"
-	case getenv(EnvBaseURL) != "":
-		s.baseURL, s.baseURLSource = getenv(EnvBaseURL), EnvBaseURL
+	case config.Region.ValueString() != "":
+		s.baseURL, s.baseURLSource = sentry.RegionBaseURLs[config.Region.ValueString()], "region"
+	case envURL != "" && envRegion != "":
+		diags.AddAttributeError(path.Root("base_url"), "Conflicting Sentry Address",
+			fmt.Sprintf("Both %s and %s are set; unset one of them, or set base_url or region in the provider configuration, which wins over both.", EnvBaseURL, EnvRegion))
+	case envURL != "":
+		s.baseURL, s.baseURLSource = envURL, EnvBaseURL
 		if _, err := sentry.NormalizeBaseURL(s.baseURL); err != nil {
 			diags.AddAttributeError(path.Root("base_url"), "Invalid Sentry Base URL",
 				fmt.Sprintf("The %s environment variable is not a usable Sentry address: %s.", EnvBaseURL, err))
 		}
+	case envRegion != "":
+		u, ok := sentry.RegionBaseURLs[envRegion]
+		if !ok {
+			diags.AddAttributeError(path.Root("region"), "Invalid Sentry Region",
+				fmt.Sprintf("The %s environment variable is %q; it must be one of %s.", EnvRegion, envRegion, strings.Join(regionNames(), ", ")))
+		}
+		s.baseURL, s.baseURLSource = u, EnvRegion
 	default:
 		s.baseURL, s.baseURLSource = sentry.DefaultBaseURL, "default"
 	}

@@ -141,3 +141,40 @@ func TestResolveSettingsRetriesAndTimeout(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveSettingsRegion(t *testing.T) {
+	cases := []struct {
+		name       string
+		config     sentryProviderModel
+		env        map[string]string
+		want, from string
+	}{
+		{"region us", sentryProviderModel{Region: types.StringValue("us")}, nil, "https://us.sentry.io/api/0/", "region"},
+		{"region de", sentryProviderModel{Region: types.StringValue("de")}, nil, "https://de.sentry.io/api/0/", "region"},
+		{"region beats SENTRY_BASE_URL", sentryProviderModel{Region: types.StringValue("de")}, map[string]string{EnvBaseURL: "https://sentry.example.com"}, "https://de.sentry.io/api/0/", "region"},
+		{"base_url beats SENTRY_REGION", sentryProviderModel{BaseURL: types.StringValue("https://sentry.example.com")}, map[string]string{EnvRegion: "de"}, "https://sentry.example.com", "base_url"},
+		{"SENTRY_REGION", sentryProviderModel{}, map[string]string{EnvRegion: "us"}, "https://us.sentry.io/api/0/", EnvRegion},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.config.Token = types.StringValue("t")
+			s, diags := resolveSettings(tc.config, env(tc.env))
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			if s.baseURL != tc.want || s.baseURLSource != tc.from {
+				t.Fatalf("base URL %q from %s, want %q from %s", s.baseURL, s.baseURLSource, tc.want, tc.from)
+			}
+		})
+	}
+
+	for name, vars := range map[string]map[string]string{
+		"unknown SENTRY_REGION":     {EnvRegion: "eu"},
+		"both environment settings": {EnvRegion: "us", EnvBaseURL: "https://sentry.example.com"},
+	} {
+		_, diags := resolveSettings(sentryProviderModel{Token: types.StringValue("t")}, env(vars))
+		if !diags.HasError() || !strings.Contains(diags[0].Detail(), EnvRegion) {
+			t.Errorf("%s: %v", name, diags)
+		}
+	}
+}

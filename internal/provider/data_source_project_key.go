@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*projectKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*projectKeyDataSource)(nil)
+)
+
+// NewProjectKeyDataSource returns the sentry_project_key data source.
+func NewProjectKeyDataSource() datasource.DataSource {
+	return &projectKeyDataSource{}
+}
+
+type projectKeyDataSource struct {
+	client *sentry.Client
+}
+
+// projectKeyModel is sentry_project_key: the lookup arguments and one key.
+type projectKeyModel struct {
+	Organization types.String `tfsdk:"organization"`
+	Project      types.String `tfsdk:"project"`
+	Status       types.String `tfsdk:"status"`
+	First        types.Bool   `tfsdk:"first"`
+	keyModel
+}
+
+var keyIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// projectKeySpecs is the schema of sentry_project_key: the lookup arguments,
+// then the attributes of one element of sentry_project_keys.keys, with id and
+// name doubling as arguments.
+var projectKeySpecs = func() []attrSpec {
+	specs := []attrSpec{
+		organizationSpec,
+		projectSpec,
+		statusSpec,
+		{name: "first", kind: kindBool, mode: optional, bools: []validator.Bool{mustBeTrue()},
+			desc: "Set to `true` to select the project's oldest key by `date_created`: the key Sentry created with the project, usually named \"Default\"."},
+	}
+	for _, s := range keySpecs {
+		switch s.name {
+		case "id":
+			s.mode = optionalComputed
+			s.strings = []validator.String{stringvalidator.RegexMatches(keyIDPattern, "must be a client key id: 32 lowercase hexadecimal characters")}
+			s.desc = "The key's id (its public key, 32 hexadecimal characters). As an argument it selects the key with one request."
+		case "name":
+			s.mode = optionalComputed
+			s.strings = []validator.String{stringvalidator.LengthAtLeast(1)}
+			s.desc = "The key's name as shown in Sentry. As an argument it selects the one key with that name; " +
+				"no key or several keys of that name is an error that lists the candidates."
+		}
+		specs = append(specs, s)
+	}
+	return specs
+}()
+
+func (d *projectKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_project_key"
+}
+
+func (d *projectKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one client key (DSN) of a Sentry project, selected by exactly one of `id`, `name` or `first = true`. " +
+			"It has the attributes of one element of `sentry_project_keys.keys`; `secret` and `dsn.secret` are sensitive.",
+		Attributes: dataSourceAttributes(projectKeySpecs),
+	}
+}
+
+func (d *projectKeyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"), path.MatchRoot("first")),
+	}
+}
+
+func (d *projectKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics, "Data Source")
+}
+
+func (d *projectKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	// Only the arguments are read from the configuration: the computed
+	// objects (dsn) are null there, which the model cannot hold.
+	var data projectKeyModel
+	for name, target := range map[string]any{
+		"organization": &data.Organization, "project": &data.Project, "status": &data.Status,
+		"first": &data.First, "id": &data.ID, "name": &data.Name,
+	} {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), target)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.client == nil {
+		resp.Diagnostics.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
+		return
+	}
+	org, project := data.Organization.ValueString(), data.Project.ValueString()
+	status := sentry.KeyStatus(data.Status.ValueString())
+	ctx = tflog.SetField(ctx, "organization", org)
+	ctx = tflog.SetField(ctx, "project", project)
+
+	var key *sentry.ProjectKey
+	switch {
+	case !data.ID.IsNull():
+		key = d.byID(ctx, org, project, data.ID.ValueString(), status, &resp.Diagnostics)
+	case !data.Name.IsNull():
+		key = d.byName(ctx, org, project, data.Name.ValueString(), status, &resp.Diagnostics)
+	default:
+		key = d.oldest(ctx, org, project, status, &resp.Diagnostics)
+	}
+	if key == nil {
+		return
+	}
+	data.keyModel = newKeyModel(key)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// byID reads a key with one request to its own endpoint.
+func (d *projectKeyDataSource) byID(ctx context.Context, org, project, id string, status sentry.KeyStatus, diags *diag.Diagnostics) *sentry.ProjectKey {
+	key, err := d.client.GetProjectKey(ctx, org, project, id)
+	if err != nil {
+		t := projectTarget(org, project)
+		t.what = fmt.Sprintf("client key %q of project %q in organization %q", id, project, org)
+		t.notFound = "the organization, the project or the key"
+		addReadError(diags, err, t)
+		return nil
+	}
+	if status != sentry.KeyStatusAll && (status == sentry.KeyStatusActive) != key.IsActive {
+		diags.AddAttributeError(path.Root("status"), "Sentry Key Has Another Status", fmt.Sprintf(
+			"Client key %q of project %q in organization %q is %s, but status is %q. Remove status to read the key whatever its state.",
+			id, project, org, keyState(key), status))
+		return nil
+	}
+	return key
+}
+
+// byName reads every key and selects the one with that name.
+func (d *projectKeyDataSource) byName(ctx context.Context, org, project, name string, status sentry.KeyStatus, diags *diag.Diagnostics) *sentry.ProjectKey {
+	keys, err := d.client.ListProjectKeys(ctx, org, project, status)
+	if err != nil {
+		addReadError(diags, err, projectTarget(org, project))
+		return nil
+	}
+	var matches []*sentry.ProjectKey
+	for i := range keys {
+		if keys[i].Name == name {
+			matches = append(matches, &keys[i])
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return matches[0]
+	case 0:
+		diags.AddAttributeError(path.Root("name"), "No Sentry Key With This Name", fmt.Sprintf(
+			"Project %q in organization %q has no %s named %q. %s Names are compared exactly, including case.",
+			project, org, keysNoun(status), name, candidates(keys, status)))
+	default:
+		var ids []string
+		for _, k := range matches {
+			ids = append(ids, fmt.Sprintf("%s (%s, created %s)", k.ID, keyState(k), deref(k.DateCreated, "at an unknown time")))
+		}
+		diags.AddAttributeError(path.Root("name"), "Several Sentry Keys With This Name", fmt.Sprintf(
+			"Project %q in organization %q has %d %ss named %q: %s. Select one by id instead, or rename the others in Sentry.",
+			project, org, len(matches), keysNoun(status), name, strings.Join(ids, "; ")))
+	}
+	return nil
+}
+
+// oldest reads every key and selects the first one created.
+func (d *projectKeyDataSource) oldest(ctx context.Context, org, project string, status sentry.KeyStatus, diags *diag.Diagnostics) *sentry.ProjectKey {
+	keys, err := d.client.ListProjectKeys(ctx, org, project, status)
+	if err != nil {
+		addReadError(diags, err, projectTarget(org, project))
+		return nil
+	}
+	key := oldestKey(keys)
+	if key == nil {
+		remedy := "Create a key in Sentry."
+		if status != sentry.KeyStatusAll {
+			remedy = "Create one in Sentry, or remove status."
+		}
+		diags.AddAttributeError(path.Root("first"), "Sentry Project Has No Keys", fmt.Sprintf(
+			"Project %q in organization %q has no %s, so there is no first one. %s",
+			project, org, keysNoun(status), remedy))
+	}
+	return key
+}
+
+// oldestKey returns the key created first. Keys without a parsable
+// date_created count as newest; among equal dates the later one in Sentry's
+// newest-first order wins.
+func oldestKey(keys []sentry.ProjectKey) *sentry.ProjectKey {
+	var best *sentry.ProjectKey
+	var bestAt time.Time
+	for i := len(keys) - 1; i >= 0; i-- {
+		at, ok := created(&keys[i])
+		if !ok {
+			if best == nil {
+				best = &keys[i]
+			}
+			continue
+		}
+		if best == nil || bestAt.IsZero() || at.Before(bestAt) {
+			best, bestAt = &keys[i], at
+		}
+	}
+	return best
+}
+
+func created(k *sentry.ProjectKey) (time.Time, bool) {
+	if k.DateCreated == nil {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, *k.DateCreated)
+	return t, err == nil
+}
+
+// candidates lists the names of keys for an error message.
+func candidates(keys []sentry.ProjectKey, status sentry.KeyStatus) string {
+	if len(keys) == 0 {
+		return "It has no " + keysNoun(status) + "s at all."
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, k := range keys {
+		if !seen[k.Name] {
+			seen[k.Name] = true
+			names = append(names, fmt.Sprintf("%q", k.Name))
+		}
+	}
+	sort.Strings(names)
+	const most = 20
+	more := ""
+	if len(names) > most {
+		more = fmt.Sprintf(" and %d more", len(names)-most)
+		names = names[:most]
+	}
+	return "Its " + keysNoun(status) + "s are named " + strings.Join(names, ", ") + more + "."
+}
+
+func keysNoun(status sentry.KeyStatus) string {
+	if status == sentry.KeyStatusAll {
+		return "key"
+	}
+	return string(status) + " key"
+}
+
+func keyState(k *sentry.ProjectKey) string {
+	if k.IsActive {
+		return "active"
+	}
+	return "inactive"
+}
+
+func deref(s *string, fallback string) string {
+	if s == nil {
+		return fallback
+	}
+	return *s
+}
+
+// mustBeTrue rejects an explicit false: an argument that only makes sense
+// when switched on.
+func mustBeTrue() validator.Bool {
+	return trueBoolValidator{}
+}
+
+type trueBoolValidator struct{}
+
+func (trueBoolValidator) Description(context.Context) string {
+	return "value must be true; remove the argument instead of setting it to false"
+}
+
+func (v trueBoolValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (trueBoolValidator) ValidateBool(_ context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueBool() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+		fmt.Sprintf("%s can only be true. To select a key by id or name, remove %s and set that argument instead.", req.Path, req.Path))
+}
