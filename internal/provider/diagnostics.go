@@ -20,6 +20,8 @@ type target struct {
 	notFound string
 	// scopes lists the token scopes of which the endpoint needs one.
 	scopes []string
+	// access says what else a 403 may be about.
+	access string
 }
 
 func projectTarget(org, project string) target {
@@ -27,6 +29,17 @@ func projectTarget(org, project string) target {
 		what:     fmt.Sprintf("the client keys of project %q in organization %q", project, org),
 		notFound: "the organization or project",
 		scopes:   []string{"project:read", "project:write", "project:admin"},
+		access:   "and its user must be allowed to see the project (organization membership, and team access when open membership is off)",
+	}
+}
+
+func organizationTarget(org string) target {
+	return target{
+		what:     fmt.Sprintf("the client keys of organization %q", org),
+		notFound: "the organization",
+		scopes:   []string{"org:read", "org:write", "org:admin"},
+		access: "and its user must be a member of the organization. Unlike sentry_project_keys, which needs only project:read, " +
+			"this organization-wide listing needs an organization scope",
 	}
 }
 
@@ -113,9 +126,8 @@ func describeAPIError(e *sentry.APIError, t target) (summary, detail string) {
 			asked = " (Sentry named them in its answer)"
 		}
 		return "Insufficient Sentry Permissions", fmt.Sprintf(
-			"Sentry refused to let the token read %s (%s). "+
-				"The token needs one of the scopes %s%s, and its user must be allowed to see the project (organization membership, and team access when open membership is off).",
-			t.what, status, joinOr(scopes), asked)
+			"Sentry refused to let the token read %s (%s). The token needs one of the scopes %s%s, %s.",
+			t.what, status, joinOr(scopes), asked, t.access)
 	case code == http.StatusNotFound:
 		why := "%s does not exist, or the token cannot see it"
 		if e.EmptyBody {

@@ -186,6 +186,7 @@ func (p *sentryProvider) DataSources(context.Context) []func() datasource.DataSo
 	return []func() datasource.DataSource{
 		NewProjectKeysDataSource,
 		NewProjectKeyDataSource,
+		NewOrganizationProjectKeysDataSource,
 	}
 }
 

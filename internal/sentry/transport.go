@@ -1,9 +1,11 @@
 package sentry
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,6 +25,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if st := stateFrom(ctx); st != nil {
 		st.attempts++
 		route, attempt = st.route, st.attempts
+	}
+	if c, ok := ctx.Value(counterKey{}).(*requestCounter); ok {
+		c.n.Add(1)
 	}
 	log := t.client.log
 
@@ -88,3 +93,16 @@ func (b *releasingBody) Close() error {
 	b.once.Do(b.release)
 	return err
 }
+
+// requestCounter counts the requests sent with a context.
+type requestCounter struct {
+	n atomic.Int64
+}
+
+type counterKey struct{}
+
+func withRequestCounter(ctx context.Context, c *requestCounter) context.Context {
+	return context.WithValue(ctx, counterKey{}, c)
+}
+
+func (c *requestCounter) count() int { return int(c.n.Load()) }

@@ -1,0 +1,79 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
+)
+
+// BenchmarkOrganizationVersusForEach reads the public DSNs of 200 projects
+// with two keys each, against the fake enforcing sentry.io's 40 requests per
+// second, once with sentry_organization_project_keys and once with a
+// for_each of sentry_project_key, one terraform plan per iteration each.
+//
+//	go test ./internal/provider -run '^$' -bench OrganizationVersusForEach -benchtime 1x
+func BenchmarkOrganizationVersusForEach(b *testing.B) {
+	b.Setenv("TF_LOG_PROVIDER", "off")
+	const projects, keysEach = 200, 2
+	configs := map[string]string{
+		"organization": `
+data "sentry_organization_project_keys" "all" {
+  organization = "acme"
+}
+
+output "dsns" {
+  value = length({ for slug, p in data.sentry_organization_project_keys.all.projects : slug => p.keys[0].dsn.public })
+}
+`,
+		"for_each": fmt.Sprintf(`
+data "sentry_project_key" "each" {
+  for_each     = toset(concat(["web"], [for i in range(%d) : format("p%%03d", i)]))
+  organization = "acme"
+  project      = each.key
+  first        = true
+}
+
+output "dsns" {
+  value = length({ for slug, k in data.sentry_project_key.each : slug => k.dsn.public })
+}
+`, projects-1),
+	}
+	for _, name := range []string{"organization", "for_each"} {
+		b.Run(name, func(b *testing.B) {
+			srv := sentrytest.NewServer(sentrytest.Config{RateLimit: 40})
+			defer srv.Close()
+			srv.Project().AddKeys(keysEach)
+			for i := range projects - 1 {
+				srv.AddProject(sentrytest.ProjectSpec{Slug: fmt.Sprintf("p%03d", i), Teams: []string{"acme"}}).AddKeys(keysEach)
+			}
+			terraform := terraformWorkdir(b, requiredProviders+providerBlock(srv)+configs[name], serveForCLI(b, newProviderServer()))
+			srv.ResetRequests()
+			want := regexp.MustCompile(fmt.Sprintf(`dsns += %d`, projects))
+
+			var wall time.Duration
+			b.ResetTimer()
+			for range b.N {
+				start := time.Now()
+				out, err := terraform("plan", "-input=false", "-no-color")
+				wall += time.Since(start)
+				if err != nil || !want.Match(out) {
+					b.Fatalf("terraform plan: %v\n%s", err, out)
+				}
+			}
+			b.StopTimer()
+			limited := 0
+			for _, r := range srv.Requests() {
+				if r.Status == http.StatusTooManyRequests {
+					limited++
+				}
+			}
+			b.ReportMetric(float64(len(srv.Requests()))/float64(b.N), "requests/op")
+			b.ReportMetric(float64(limited)/float64(b.N), "429s/op")
+			b.ReportMetric((wall / time.Duration(b.N)).Seconds(), "plan-s/op")
+		})
+	}
+}

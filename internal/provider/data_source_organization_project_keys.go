@@ -1,0 +1,194 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
+)
+
+var _ datasource.DataSourceWithConfigure = (*organizationProjectKeysDataSource)(nil)
+
+// NewOrganizationProjectKeysDataSource returns the
+// sentry_organization_project_keys data source.
+func NewOrganizationProjectKeysDataSource() datasource.DataSource {
+	return &organizationProjectKeysDataSource{}
+}
+
+type organizationProjectKeysDataSource struct {
+	client *sentry.Client
+}
+
+type organizationProjectKeysModel struct {
+	Organization types.String                  `tfsdk:"organization"`
+	Team         types.String                  `tfsdk:"team"`
+	Status       types.String                  `tfsdk:"status"`
+	ProjectSlugs types.Set                     `tfsdk:"project_slugs"`
+	Projects     map[string]projectKeySetModel `tfsdk:"projects"`
+}
+
+// projectKeySetModel is one project of organizationProjectKeysModel.
+type projectKeySetModel struct {
+	ID   types.Int64      `tfsdk:"id"`
+	Slug types.String     `tfsdk:"slug"`
+	Keys []publicKeyModel `tfsdk:"keys"`
+}
+
+var organizationProjectKeysSpecs = []attrSpec{
+	organizationSpec,
+	{name: "team", kind: kindString, mode: optional, strings: []validator.String{slugValidator()},
+		desc: "Only read the projects of this team, by slug or numeric id. An unknown team is an error."},
+	statusSpec,
+	{name: "project_slugs", kind: kindStringSet, mode: optional, sets: []validator.Set{setvalidator.ValueStringsAre(slugValidator())},
+		desc: "Only keep these projects, by slug. The filtering happens in the provider, so it costs no extra request; " +
+			"a slug that names no project the token can read is an error."},
+	{name: "projects", kind: kindObjectMap, desc: "The projects the token can read, keyed by slug, each with its keys (newest first). " +
+		"A project without keys has an empty list.", attrs: []attrSpec{
+		{name: "id", kind: kindInt64, desc: "The project's numeric id."},
+		{name: "slug", kind: kindString, desc: "The project's slug."},
+		{name: "keys", kind: kindObjectList, attrs: publicSpecs(keySpecs),
+			desc: "The project's client keys, newest first: every attribute of `sentry_project_keys.keys` except `secret` and `dsn.secret`."},
+	}},
+}
+
+func (d *organizationProjectKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organization_project_keys"
+}
+
+func (d *organizationProjectKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the client keys of every project of an organization in a handful of requests, grouped by project slug. " +
+			"It carries public information only: `secret` and `dsn.secret` are left out, which keeps it fast with thousands of keys; " +
+			"read secrets with `sentry_project_keys` or its ephemeral resource. The token needs `org:read` (or `org:write`, `org:admin`).",
+		Attributes: dataSourceAttributes(organizationProjectKeysSpecs),
+	}
+}
+
+func (d *organizationProjectKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics, "Data Source")
+}
+
+func (d *organizationProjectKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data organizationProjectKeysModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.client == nil {
+		resp.Diagnostics.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
+		return
+	}
+	org := data.Organization.ValueString()
+	ctx = tflog.SetField(ctx, "organization", org)
+	opts := sentry.KeysByProjectOptions{Team: data.Team.ValueString(), Status: sentry.KeyStatus(data.Status.ValueString())}
+	if !data.ProjectSlugs.IsNull() {
+		opts.ProjectSlugs = []string{}
+		resp.Diagnostics.Append(data.ProjectSlugs.ElementsAs(ctx, &opts.ProjectSlugs, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	result, err := d.client.ListKeysByProject(ctx, org, opts)
+	if err != nil {
+		addOrganizationReadError(&resp.Diagnostics, err, org, opts.Team)
+		return
+	}
+	tflog.Debug(ctx, "Read the client keys of a Sentry organization", map[string]any{
+		"projects": len(result.Projects), "requests": result.Requests, "fallback": result.Fallback,
+	})
+	if len(result.MissingSlugs) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("project_slugs"), "Unknown Sentry Projects", fmt.Sprintf(
+			"project_slugs names projects that organization %q does not have, or that the token cannot read: %s. Check the slugs, and the token's team access.",
+			org, strings.Join(result.MissingSlugs, ", ")))
+		return
+	}
+	if result.UnknownProjectKeys > 0 {
+		resp.Diagnostics.AddWarning("Keys Of Unlisted Projects Left Out", fmt.Sprintf(
+			"Sentry listed %d client keys of organization %q whose project was not in its projects list, probably a project created or deleted during the read. They were left out; run Terraform again to include them.",
+			result.UnknownProjectKeys, org))
+	}
+	if result.Fallback && opts.Team != "" && len(result.Projects) == 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("team"), "Sentry Team Not Verified", fmt.Sprintf(
+			"No project of organization %q that the token can read belongs to team %q. This Sentry server has no organization-wide keys endpoint, so the provider cannot tell a team without projects from a team that does not exist.",
+			org, opts.Team))
+	}
+
+	data.Projects = make(map[string]projectKeySetModel, len(result.Projects))
+	for _, p := range result.Projects {
+		m := projectKeySetModel{ID: types.Int64Value(int64(p.Project.ID)), Slug: types.StringValue(p.Project.Slug), Keys: make([]publicKeyModel, len(p.Keys))}
+		for i := range p.Keys {
+			m.Keys[i] = newPublicKeyModel(&p.Keys[i])
+		}
+		data.Projects[p.Project.Slug] = m
+	}
+	raw, err := data.tfValue(ctx, resp.State.Schema)
+	if err != nil {
+		resp.Diagnostics.AddError("Internal Error Building State", "The client keys could not be stored: "+err.Error()+". Please report this issue to the provider developers.")
+		return
+	}
+	resp.State.Raw = raw
+}
+
+// addOrganizationReadError describes a failed organization-wide read.
+func addOrganizationReadError(diags *diag.Diagnostics, err error, org, team string) {
+	var apiErr *sentry.APIError
+	if team != "" && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail == "Team not found" {
+		diags.AddAttributeError(path.Root("team"), "Sentry Team Not Found", fmt.Sprintf(
+			"Organization %q has no team %q (HTTP 404: %q). Use the team's slug or numeric id as shown in Sentry's team settings.",
+			org, team, apiErr.Detail))
+		return
+	}
+	var projectErr *sentry.ProjectReadError
+	if errors.As(err, &projectErr) {
+		addReadError(diags, projectErr.Err, projectTarget(org, projectErr.Project))
+		return
+	}
+	addReadError(diags, err, organizationTarget(org))
+}
+
+// tfValue returns the model as the state value of schema, built without
+// reflection like the other key lists (see key_value.go).
+func (m *organizationProjectKeysModel) tfValue(ctx context.Context, s typedSchema) (tftypes.Value, error) {
+	slugs, err := m.ProjectSlugs.ToTerraformValue(ctx)
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	projectType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"id":   tftypes.Number,
+		"slug": tftypes.String,
+		"keys": tftypes.List{ElementType: publicKeyObjectType},
+	}}
+	projects := make(map[string]tftypes.Value, len(m.Projects))
+	for slug, p := range m.Projects {
+		keys := make([]tftypes.Value, len(p.Keys))
+		for i := range p.Keys {
+			keys[i] = p.Keys[i].tfValue()
+		}
+		projects[slug] = tftypes.NewValue(projectType, map[string]tftypes.Value{
+			"id":   tfInt64(p.ID),
+			"slug": tfString(p.Slug),
+			"keys": tftypes.NewValue(tftypes.List{ElementType: publicKeyObjectType}, keys),
+		})
+	}
+	return objectValue(ctx, s, map[string]tftypes.Value{
+		"organization":  tfString(m.Organization),
+		"team":          tfString(m.Team),
+		"status":        tfString(m.Status),
+		"project_slugs": slugs,
+		"projects":      tftypes.NewValue(tftypes.Map{ElementType: projectType}, projects),
+	})
+}
