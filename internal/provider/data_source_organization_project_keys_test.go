@@ -84,7 +84,7 @@ func TestAccOrganizationProjectKeys_twoHundredProjectsInSixRequests(t *testing.T
 	var secrets []string
 	for _, ks := range keys {
 		for _, k := range ks {
-			secrets = append(secrets, keySecrets(k)...)
+			secrets = append(secrets, keySecrets(t, k)...)
 		}
 	}
 

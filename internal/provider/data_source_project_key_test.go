@@ -15,10 +15,11 @@ import (
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
 )
 
-// expectKeyAttributes checks the key attributes of a sentry_project_key
-// against the API's JSON for k, attribute by attribute.
-func expectKeyAttributes(t *testing.T, address string, k *sentrytest.Key) []statecheck.StateCheck {
+// expectKeyAttributes checks the key attributes of the sentry_project_key
+// "test" against the API's JSON for k, attribute by attribute.
+func expectKeyAttributes(t *testing.T, k *sentrytest.Key) []statecheck.StateCheck {
 	t.Helper()
+	const address = "data.sentry_project_key.test"
 	var checks []statecheck.StateCheck
 	for name, check := range expectKeyAttrs(t, k.JSON(), false) {
 		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(name), check))
@@ -51,7 +52,7 @@ func TestAccProjectKey_byID(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock(srv) + keyLookup(fmt.Sprintf("id = %q", want.ID())),
-			ConfigStateChecks: expectKeyAttributes(t, "data.sentry_project_key.test", want),
+			ConfigStateChecks: expectKeyAttributes(t, want),
 			Check: func(*terraform.State) error {
 				if n := srv.CountRequests(keysPath); n != 0 {
 					return fmt.Errorf("an id lookup listed the keys (%d requests)", n)
@@ -78,13 +79,13 @@ func TestAccProjectKey_byName(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            providerBlock(srv) + keyLookup(`name = "Frontend"`),
-				ConfigStateChecks: expectKeyAttributes(t, "data.sentry_project_key.test", keys[120]),
+				ConfigStateChecks: expectKeyAttributes(t, keys[120]),
 				// A name can be on any page: every page is read.
-				Check: checkReads(srv, keysPath, 2, nil),
+				Check: checkReads(srv, 2, nil),
 			},
 			{
 				Config:            providerBlock(srv) + keyLookup(`name = "CI"`),
-				ConfigStateChecks: expectKeyAttributes(t, "data.sentry_project_key.test", keys[5]),
+				ConfigStateChecks: expectKeyAttributes(t, keys[5]),
 			},
 			{
 				Config:      providerBlock(srv) + keyLookup("name = \"CI\"\n  status = \"active\""),
@@ -132,11 +133,11 @@ func TestAccProjectKey_first(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            providerBlock(srv) + keyLookup("first = true\n  status = \"active\""),
-				ConfigStateChecks: expectKeyAttributes(t, "data.sentry_project_key.test", oldest),
+				ConfigStateChecks: expectKeyAttributes(t, oldest),
 			},
 			{
 				Config:            providerBlock(srv) + keyLookup("first = true"),
-				ConfigStateChecks: expectKeyAttributes(t, "data.sentry_project_key.test", inactiveOldest),
+				ConfigStateChecks: expectKeyAttributes(t, inactiveOldest),
 			},
 		},
 	})

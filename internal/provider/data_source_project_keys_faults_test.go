@@ -191,7 +191,7 @@ func TestAccFaults_responseWithoutLinkHeaderIsTheLastPage(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.sentry_project_keys.test", tfjsonpath.New("keys"), expectKeys(t, newestFirst(keys), false)),
 			},
-			Check: checkReads(srv, keysPath, 1, nil),
+			Check: checkReads(srv, 1, nil),
 		}},
 	})
 }

@@ -18,12 +18,12 @@ import (
 
 const keysPath = "/api/0/projects/acme/web/keys/"
 
-// keyListReads splits the fake's log of key-list requests into reads: each
-// read starts with a request without a cursor.
-func keyListReads(srv *sentrytest.Server, path string) [][]sentrytest.Request {
+// keyListReads splits the fake's log of requests for the keys of acme/web
+// into reads: each read starts with a request without a cursor.
+func keyListReads(srv *sentrytest.Server) [][]sentrytest.Request {
 	var reads [][]sentrytest.Request
 	for _, r := range srv.Requests() {
-		if r.Path != path {
+		if r.Path != keysPath {
 			continue
 		}
 		if !r.Query().Has("cursor") || len(reads) == 0 {
@@ -34,13 +34,14 @@ func keyListReads(srv *sentrytest.Server, path string) [][]sentrytest.Request {
 	return reads
 }
 
-// checkReads verifies that every read of path took exactly pages requests,
-// each with per_page=100, the bearer token and the provider's user agent.
-func checkReads(srv *sentrytest.Server, path string, pages int, query map[string]string) resource.TestCheckFunc {
+// checkReads verifies that every read of the keys of acme/web took exactly
+// pages requests, each with per_page=100, the bearer token and the
+// provider's user agent.
+func checkReads(srv *sentrytest.Server, pages int, query map[string]string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		reads := keyListReads(srv, path)
+		reads := keyListReads(srv)
 		if len(reads) == 0 {
-			return fmt.Errorf("no request to %s", path)
+			return fmt.Errorf("no request to %s", keysPath)
 		}
 		for i, read := range reads {
 			if len(read) != pages {
@@ -93,7 +94,7 @@ data "sentry_project_keys" "test" {
 				statecheck.ExpectSensitiveValue("data.sentry_project_keys.test", tfjsonpath.New("keys").AtSliceIndex(249).AtMapKey("dsn").AtMapKey("secret")),
 			},
 			// 250 keys at 100 per page: exactly 3 requests per read.
-			Check: checkReads(srv, keysPath, 3, map[string]string{"status": ""}),
+			Check: checkReads(srv, 3, map[string]string{"status": ""}),
 		}},
 	})
 }
@@ -124,7 +125,7 @@ data "sentry_project_keys" "test" {
 						statecheck.ExpectKnownValue("data.sentry_project_keys.test", tfjsonpath.New("keys"), expectKeys(t, want, false)),
 						statecheck.ExpectKnownValue("data.sentry_project_keys.test", tfjsonpath.New("status"), knownvalue.StringExact(status)),
 					},
-					Check: checkReads(srv, keysPath, 1, map[string]string{"status": status}),
+					Check: checkReads(srv, 1, map[string]string{"status": status}),
 				}},
 			})
 		})
@@ -152,7 +153,7 @@ data "sentry_project_keys" "test" {
 				statecheck.ExpectKnownValue("data.sentry_project_keys.test", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("dynamic_sdk_loader_options"), knownvalue.Null()),
 				statecheck.ExpectKnownValue("data.sentry_project_keys.test", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("dsn").AtMapKey("cdn"), knownvalue.StringRegexp(regexp.MustCompile(`/js-sdk-loader/[0-9a-f]{32}\.min\.js$`))),
 			},
-			Check: checkReads(srv, keysPath, 1, nil),
+			Check: checkReads(srv, 1, nil),
 		}},
 	})
 }
@@ -205,7 +206,7 @@ resource "terraform_data" "app" {
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("terraform_data.app", tfjsonpath.New("output").AtMapKey("dsn"),
-					knownvalue.StringExact(keys[0].JSON()["dsn"].(map[string]any)["public"].(string))),
+					knownvalue.StringExact(dsnOf(t, keys[0], "public"))),
 			},
 		}},
 	})

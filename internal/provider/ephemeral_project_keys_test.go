@@ -61,9 +61,9 @@ func (s stateHas) CheckState(_ context.Context, req statecheck.CheckStateRequest
 	}
 }
 
-func keySecrets(k *sentrytest.Key) []string {
-	dsn := k.JSON()["dsn"].(map[string]any)
-	return []string{k.Secret(), dsn["secret"].(string)}
+func keySecrets(t testing.TB, k *sentrytest.Key) []string {
+	t.Helper()
+	return []string{k.Secret(), dsnOf(t, k, "secret")}
 }
 
 func TestAccEphemeralProjectKeys_secretsStayOutOfState(t *testing.T) {
@@ -72,10 +72,10 @@ func TestAccEphemeralProjectKeys_secretsStayOutOfState(t *testing.T) {
 	keys := srv.AddKeys(130)
 	var secrets []string
 	for _, k := range keys {
-		secrets = append(secrets, keySecrets(k)...)
+		secrets = append(secrets, keySecrets(t, k)...)
 	}
 	dflt := keys[0]
-	publicDSN := dflt.JSON()["dsn"].(map[string]any)["public"].(string)
+	publicDSN := dsnOf(t, dflt, "public")
 
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
@@ -109,14 +109,14 @@ resource "echo" "consumer" {}
 					})),
 					stateLacks(secrets),
 				},
-				Check: checkReads(srv, keysPath, 2, nil),
+				Check: checkReads(srv, 2, nil),
 			},
 			{
 				// The control: the data source does store the secrets,
 				// so stateLacks above could have failed.
 				Config: providerBlock(srv) + projectKeysConfig,
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateHas(keySecrets(dflt)),
+					stateHas(keySecrets(t, dflt)),
 				},
 			},
 		},
@@ -150,7 +150,7 @@ resource "echo" "ids" {}
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("echo.ids", tfjsonpath.New("data"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(keys[1].ID())})),
 				},
-				Check: checkReads(srv, keysPath, 1, map[string]string{"status": "inactive"}),
+				Check: checkReads(srv, 1, map[string]string{"status": "inactive"}),
 			},
 			{
 				Config: providerBlock(srv) + `

@@ -26,7 +26,6 @@ func TestAccFunctionParseDSN(t *testing.T) {
 	isolateEnv(t)
 	srv := newFake(t, sentrytest.Config{})
 	key := srv.AddKeys(1)[0]
-	dsn := key.JSON()["dsn"].(map[string]any)
 
 	parsed := func(attrs map[string]knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownOutputValue("parsed", knownvalue.ObjectExact(attrs))
@@ -55,7 +54,7 @@ output "parsed" {
 				})},
 			},
 			{
-				Config: providerBlock(srv) + parseDSNOutput(dsn["public"].(string)),
+				Config: providerBlock(srv) + parseDSNOutput(dsnOf(t, key, "public")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValueAtPath("parsed", tfjsonpath.New("secret_key"), knownvalue.Null()),
 				},

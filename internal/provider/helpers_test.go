@@ -103,7 +103,7 @@ func expectKeyAttrs(t *testing.T, k map[string]any, public bool) map[string]know
 		"label":               str(k["label"]),
 		"public":              str(k["public"]),
 		"project_id":          num(k["projectId"]),
-		"is_active":           knownvalue.Bool(k["isActive"].(bool)),
+		"is_active":           knownvalue.Bool(as[bool](t, k["isActive"])),
 		"browser_sdk_version": str(k["browserSdkVersion"]),
 		"date_created":        str(k["dateCreated"]),
 		"use_case":            str(k["useCase"]),
@@ -128,10 +128,10 @@ func expectKeyAttrs(t *testing.T, k map[string]any, public bool) map[string]know
 	}
 	attrs["dsn"] = knownvalue.ObjectExact(dsnChecks)
 
-	sdk, _ := k["browserSdk"].(map[string]any)
+	sdk := as[map[string]any](t, k["browserSdk"])
 	var choices []knownvalue.Check
-	for _, c := range sdk["choices"].([]any) {
-		pair := c.([]any)
+	for _, c := range as[[]any](t, sdk["choices"]) {
+		pair := as[[]any](t, c)
 		choices = append(choices, knownvalue.ObjectExact(map[string]knownvalue.Check{"value": str(pair[0]), "label": str(pair[1])}))
 	}
 	attrs["browser_sdk"] = knownvalue.ObjectExact(map[string]knownvalue.Check{"choices": knownvalue.ListExact(choices)})
@@ -169,4 +169,20 @@ func newestFirst(keys []*sentrytest.Key) []*sentrytest.Key {
 		out[len(keys)-1-i] = k
 	}
 	return out
+}
+
+// as asserts v's type, failing the test instead of panicking.
+func as[T any](t testing.TB, v any) T {
+	t.Helper()
+	out, ok := v.(T)
+	if !ok {
+		t.Fatalf("%v is a %T, not a %T", v, v, out)
+	}
+	return out
+}
+
+// dsnOf returns one DSN of a key as the API sends it.
+func dsnOf(t testing.TB, k *sentrytest.Key, name string) string {
+	t.Helper()
+	return as[string](t, as[map[string]any](t, k.JSON()["dsn"])[name])
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,14 +16,46 @@ import (
 // tftypes values directly, in a few microseconds per key. A unit test checks
 // that they produce exactly what State.Set produces from the same models.
 
+// The object types of a key and its nested objects, derived once from the
+// specs. A spec that does not produce an object panics at start-up, like
+// regexp.MustCompile, so every test catches it.
 var (
 	keyObjectType       = tfObjectType(keySpecs)
 	publicKeyObjectType = tfObjectType(publicSpecs(keySpecs))
+
+	dsnObjectType       = objectOf(keyObjectType, "dsn")
+	publicDSNObjectType = objectOf(publicKeyObjectType, "dsn")
+	rateLimitObjectType = objectOf(keyObjectType, "rate_limit")
+	loaderObjectType    = objectOf(keyObjectType, "dynamic_sdk_loader_options")
+	browserSDKType      = objectOf(keyObjectType, "browser_sdk")
+	choiceListType      = listOf(browserSDKType, "choices")
+	choiceObjectType    = mustObject(choiceListType.ElementType, "browser_sdk.choices")
 )
 
 func tfObjectType(specs []attrSpec) tftypes.Object {
-	t, _ := attrType(attrSpec{kind: kindObject, attrs: specs}).TerraformType(context.Background()).(tftypes.Object)
-	return t
+	return mustObject(attrType(attrSpec{kind: kindObject, attrs: specs}).TerraformType(context.Background()), "a key")
+}
+
+func mustObject(t tftypes.Type, what string) tftypes.Object {
+	o, ok := t.(tftypes.Object)
+	if !ok {
+		panic(fmt.Sprintf("the type of %s is %s, not an object", what, t))
+	}
+	return o
+}
+
+// objectOf returns t's attribute type called name as an object type.
+func objectOf(t tftypes.Object, name string) tftypes.Object {
+	return mustObject(t.AttributeTypes[name], name)
+}
+
+// listOf returns t's attribute type called name as a list type.
+func listOf(t tftypes.Object, name string) tftypes.List {
+	l, ok := t.AttributeTypes[name].(tftypes.List)
+	if !ok {
+		panic(fmt.Sprintf("the type of %s is %s, not a list", name, t.AttributeTypes[name]))
+	}
+	return l
 }
 
 func tfString(v types.String) tftypes.Value {
@@ -46,47 +79,40 @@ func tfBool(v types.Bool) tftypes.Value {
 	return tftypes.NewValue(tftypes.Bool, v.ValueBool())
 }
 
-// objectOf returns t's attribute type called name as an object type.
-func objectOf(t tftypes.Object, name string) tftypes.Object {
-	return t.AttributeTypes[name].(tftypes.Object)
-}
-
-func (m keyCommonModel) tfAttributes(t tftypes.Object, into map[string]tftypes.Value) {
+func (m keyCommonModel) tfAttributes(into map[string]tftypes.Value) {
 	into["id"] = tfString(m.ID)
 	into["name"] = tfString(m.Name)
 	into["label"] = tfString(m.Label)
 	into["public"] = tfString(m.Public)
 	into["project_id"] = tfInt64(m.ProjectID)
 	into["is_active"] = tfBool(m.IsActive)
-	into["rate_limit"] = m.RateLimit.tfValue(objectOf(t, "rate_limit"))
+	into["rate_limit"] = m.RateLimit.tfValue()
 	into["browser_sdk_version"] = tfString(m.BrowserSDKVersion)
-	into["browser_sdk"] = m.BrowserSDK.tfValue(objectOf(t, "browser_sdk"))
+	into["browser_sdk"] = m.BrowserSDK.tfValue()
 	into["date_created"] = tfString(m.DateCreated)
-	into["dynamic_sdk_loader_options"] = m.DynamicSDKLoaderOptions.tfValue(objectOf(t, "dynamic_sdk_loader_options"))
+	into["dynamic_sdk_loader_options"] = m.DynamicSDKLoaderOptions.tfValue()
 	into["use_case"] = tfString(m.UseCase)
 }
 
 // tfValue returns the key as a value of keyObjectType.
 func (m keyModel) tfValue() tftypes.Value {
 	attrs := make(map[string]tftypes.Value, len(keyObjectType.AttributeTypes))
-	m.keyCommonModel.tfAttributes(keyObjectType, attrs)
+	m.tfAttributes(attrs)
 	attrs["secret"] = tfString(m.Secret)
-	dsnType := objectOf(keyObjectType, "dsn")
-	dsn := make(map[string]tftypes.Value, len(dsnType.AttributeTypes))
-	m.DSN.publicDSNModel.tfAttributes(dsn)
+	dsn := make(map[string]tftypes.Value, len(dsnObjectType.AttributeTypes))
+	m.DSN.tfAttributes(dsn)
 	dsn["secret"] = tfString(m.DSN.Secret)
-	attrs["dsn"] = tftypes.NewValue(dsnType, dsn)
+	attrs["dsn"] = tftypes.NewValue(dsnObjectType, dsn)
 	return tftypes.NewValue(keyObjectType, attrs)
 }
 
 // tfValue returns the key as a value of publicKeyObjectType.
 func (m publicKeyModel) tfValue() tftypes.Value {
 	attrs := make(map[string]tftypes.Value, len(publicKeyObjectType.AttributeTypes))
-	m.keyCommonModel.tfAttributes(publicKeyObjectType, attrs)
-	dsnType := objectOf(publicKeyObjectType, "dsn")
-	dsn := make(map[string]tftypes.Value, len(dsnType.AttributeTypes))
+	m.tfAttributes(attrs)
+	dsn := make(map[string]tftypes.Value, len(publicDSNObjectType.AttributeTypes))
 	m.DSN.tfAttributes(dsn)
-	attrs["dsn"] = tftypes.NewValue(dsnType, dsn)
+	attrs["dsn"] = tftypes.NewValue(publicDSNObjectType, dsn)
 	return tftypes.NewValue(publicKeyObjectType, attrs)
 }
 
@@ -105,37 +131,35 @@ func (m publicDSNModel) tfAttributes(into map[string]tftypes.Value) {
 	into["otlp_logs"] = tfString(m.OTLPLogs)
 }
 
-func (m *rateLimitModel) tfValue(t tftypes.Object) tftypes.Value {
+func (m *rateLimitModel) tfValue() tftypes.Value {
 	if m == nil {
-		return tftypes.NewValue(t, nil)
+		return tftypes.NewValue(rateLimitObjectType, nil)
 	}
-	return tftypes.NewValue(t, map[string]tftypes.Value{
+	return tftypes.NewValue(rateLimitObjectType, map[string]tftypes.Value{
 		"window": tfInt64(m.Window),
 		"count":  tfInt64(m.Count),
 	})
 }
 
-func (m *browserSDKModel) tfValue(t tftypes.Object) tftypes.Value {
+func (m *browserSDKModel) tfValue() tftypes.Value {
 	if m == nil {
-		return tftypes.NewValue(t, nil)
+		return tftypes.NewValue(browserSDKType, nil)
 	}
-	listType := t.AttributeTypes["choices"].(tftypes.List)
-	choiceType := listType.ElementType.(tftypes.Object)
 	choices := make([]tftypes.Value, len(m.Choices))
 	for i, c := range m.Choices {
-		choices[i] = tftypes.NewValue(choiceType, map[string]tftypes.Value{
+		choices[i] = tftypes.NewValue(choiceObjectType, map[string]tftypes.Value{
 			"value": tfString(c.Value),
 			"label": tfString(c.Label),
 		})
 	}
-	return tftypes.NewValue(t, map[string]tftypes.Value{"choices": tftypes.NewValue(listType, choices)})
+	return tftypes.NewValue(browserSDKType, map[string]tftypes.Value{"choices": tftypes.NewValue(choiceListType, choices)})
 }
 
-func (m *loaderOptionsModel) tfValue(t tftypes.Object) tftypes.Value {
+func (m *loaderOptionsModel) tfValue() tftypes.Value {
 	if m == nil {
-		return tftypes.NewValue(t, nil)
+		return tftypes.NewValue(loaderObjectType, nil)
 	}
-	return tftypes.NewValue(t, map[string]tftypes.Value{
+	return tftypes.NewValue(loaderObjectType, map[string]tftypes.Value{
 		"has_replay":           tfBool(m.HasReplay),
 		"has_performance":      tfBool(m.HasPerformance),
 		"has_debug":            tfBool(m.HasDebug),

@@ -12,24 +12,23 @@ import (
 
 // orgFixture seeds a fake with three projects whose keys interleave, a team
 // that owns two of them, and a project only owners can reach.
-func orgFixture(t *testing.T, profile sentrytest.Profile) (*sentrytest.Server, map[string][]*sentrytest.Key) {
+func orgFixture(t *testing.T, profile sentrytest.Profile) *sentrytest.Server {
 	t.Helper()
 	srv := sentrytest.NewServer(sentrytest.Config{Profile: profile, RateLimit: -1})
 	t.Cleanup(srv.Close)
 	srv.AddTeam(sentrytest.TeamSpec{Slug: "backend"})
 	api := srv.AddProject(sentrytest.ProjectSpec{Slug: "api", Teams: []string{"acme", "backend"}})
 	worker := srv.AddProject(sentrytest.ProjectSpec{Slug: "worker", Teams: []string{"backend"}})
-	empty := srv.AddProject(sentrytest.ProjectSpec{Slug: "empty", Teams: []string{"acme"}})
-	_ = empty
-	keys := map[string][]*sentrytest.Key{}
+	srv.AddProject(sentrytest.ProjectSpec{Slug: "empty", Teams: []string{"acme"}})
 	for i := range 5 {
 		for _, p := range []*sentrytest.Project{srv.Project(), api, worker} {
 			k := p.AddKey(sentrytest.KeySpec{Label: fmt.Sprintf("%s-%d", p.Slug(), i)})
-			keys[p.Slug()] = append(keys[p.Slug()], k)
+			if p == worker && i == 2 {
+				k.SetActive(false)
+			}
 		}
 	}
-	keys["worker"][2].SetActive(false)
-	return srv, keys
+	return srv
 }
 
 func newFakeClient(t *testing.T, srv *sentrytest.Server) *Client {
@@ -70,7 +69,7 @@ func TestListKeysByProject(t *testing.T) {
 	for _, profile := range []sentrytest.Profile{sentrytest.SaaS, sentrytest.Legacy} {
 		for name, o := range opts {
 			t.Run(profile.String()+" "+name, func(t *testing.T) {
-				srv, _ := orgFixture(t, profile)
+				srv := orgFixture(t, profile)
 				got, err := newFakeClient(t, srv).ListKeysByProject(context.Background(), "acme", o)
 				if err != nil {
 					t.Fatal(err)
@@ -109,7 +108,7 @@ func TestListKeysByProjectRequestCount(t *testing.T) {
 }
 
 func TestListKeysByProjectMissingSlugsAndAccess(t *testing.T) {
-	srv, _ := orgFixture(t, sentrytest.SaaS)
+	srv := orgFixture(t, sentrytest.SaaS)
 	srv.Organization().SetClosedMembership(true)
 	srv.AddToken(sentrytest.TokenSpec{Token: "member", Scopes: []string{"org:read", "project:read"}, Role: sentrytest.RoleMember, Teams: []string{"backend"}})
 	c, err := New(Config{BaseURL: srv.URL, Token: "member"})
@@ -130,7 +129,7 @@ func TestListKeysByProjectMissingSlugsAndAccess(t *testing.T) {
 }
 
 func TestListKeysByProjectErrors(t *testing.T) {
-	srv, _ := orgFixture(t, sentrytest.SaaS)
+	srv := orgFixture(t, sentrytest.SaaS)
 	srv.AddToken(sentrytest.TokenSpec{Token: "project-only", Scopes: []string{"project:read"}, Role: sentrytest.RoleOwner, Teams: []string{"acme"}})
 	c := newFakeClient(t, srv)
 

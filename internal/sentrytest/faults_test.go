@@ -190,7 +190,7 @@ func TestLatency(t *testing.T) {
 	srv := NewServer(Config{Latency: 80 * time.Millisecond})
 	defer srv.Close()
 	start := time.Now()
-	resp := mustGet(t, srv, "projects/acme/web/keys/", srv.Token())
+	resp := mustGet(t, srv, srv.Token())
 	resp.Body.Close()
 	if elapsed := time.Since(start); elapsed < 80*time.Millisecond {
 		t.Errorf("answered after %v, want at least 80ms", elapsed)
@@ -218,7 +218,8 @@ func TestLatency(t *testing.T) {
 	}
 }
 
-func mustGet(t *testing.T, srv *Server, apiPath, token string) *http.Response {
+func mustGet(t *testing.T, srv *Server, token string) *http.Response {
+	const apiPath = "projects/acme/web/keys/"
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, srv.APIURL()+apiPath, nil)
 	if err != nil {
@@ -245,7 +246,7 @@ func TestRequestLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	resp = mustGet(t, srv, "projects/acme/web/keys/", srv.Token())
+	resp = mustGet(t, srv, srv.Token())
 	resp.Body.Close()
 
 	reqs := srv.Requests()

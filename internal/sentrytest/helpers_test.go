@@ -90,7 +90,7 @@ func (r result) publicIDs(t *testing.T) []string {
 	t.Helper()
 	var ids []string
 	for _, item := range r.list(t) {
-		ids = append(ids, item["id"].(string))
+		ids = append(ids, asString(t, item["id"]))
 	}
 	return ids
 }
@@ -173,4 +173,24 @@ func (c *clock) set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t
+}
+
+// asString asserts that v is a string, failing the test otherwise.
+func asString(t *testing.T, v any) string {
+	t.Helper()
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("%#v is not a string", v)
+	}
+	return s
+}
+
+// asObject asserts that v is a JSON object, failing the test otherwise.
+func asObject(t *testing.T, v any) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%#v is not an object", v)
+	}
+	return m
 }

@@ -229,7 +229,7 @@ func TestOrganizationProjects(t *testing.T) {
 	items := r.list(t)
 	var slugs []string
 	for _, it := range items {
-		slugs = append(slugs, it["slug"].(string))
+		slugs = append(slugs, asString(t, it["slug"]))
 	}
 	if want := []string{"alpha", "beta", "web", "zeta"}; !slices.Equal(slugs, want) {
 		t.Fatalf("slugs %v, want %v", slugs, want)
@@ -244,14 +244,14 @@ func TestOrganizationProjects(t *testing.T) {
 	if items[1]["isMember"] != false || items[1]["hasAccess"] != false || items[1]["platform"] != nil {
 		t.Errorf("beta: %v", items[1])
 	}
-	teams := zeta["teams"].([]any)
-	if len(teams) != 2 || teams[0].(map[string]any)["slug"] != "other" {
-		t.Errorf("teams %v", teams)
+	teams, ok := zeta["teams"].([]any)
+	if !ok || len(teams) != 2 || asObject(t, teams[0])["slug"] != "other" {
+		t.Fatalf("teams %v", zeta["teams"])
 	}
-	if _, ok := teams[0].(map[string]any)["id"].(string); !ok {
+	if _, ok := asObject(t, teams[0])["id"].(string); !ok {
 		t.Error("team id is not a string")
 	}
-	if zeta["team"].(map[string]any)["slug"] != "other" || items[1]["team"] != nil {
+	if asObject(t, zeta["team"])["slug"] != "other" || items[1]["team"] != nil {
 		t.Error("team is not the first team")
 	}
 	wantOrder := []string{"team", "teams", "id", "name", "slug", "isBookmarked", "isMember", "hasAccess", "dateCreated", "platform"}
@@ -300,7 +300,7 @@ func TestOrganizationProjectsOffsetCursors(t *testing.T) {
 		wantStatus(t, r, 200)
 		var slugs []string
 		for _, it := range r.list(t) {
-			slugs = append(slugs, it["slug"].(string))
+			slugs = append(slugs, asString(t, it["slug"]))
 		}
 		if !slices.Equal(slugs, s.slugs) {
 			t.Errorf("cursor %q: slugs %v, want %v", s.cursor, slugs, s.slugs)

@@ -166,7 +166,7 @@ func TestConcurrentLimit(t *testing.T) {
 	}
 	// Slots are freed when requests finish.
 	srv.SetLatency(0)
-	resp := mustGet(t, srv, "projects/acme/web/keys/", srv.Token())
+	resp := mustGet(t, srv, srv.Token())
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("X-Sentry-Rate-Limit-ConcurrentRemaining") != "1" {
 		t.Errorf("after the burst: %d remaining %q", resp.StatusCode, resp.Header.Get("X-Sentry-Rate-Limit-ConcurrentRemaining"))
@@ -177,16 +177,16 @@ func TestConcurrentLimit(t *testing.T) {
 func TestRateLimitOverNetwork(t *testing.T) {
 	srv := NewServer(Config{RateLimit: 1, ConcurrentLimit: 5})
 	defer srv.Close()
-	resp := mustGet(t, srv, "projects/acme/web/keys/", srv.Token())
+	resp := mustGet(t, srv, srv.Token())
 	resp.Body.Close()
 	if resp.Header.Get("X-Sentry-Rate-Limit-Remaining") != "0" || resp.Header.Get("X-Sentry-Rate-Limit-Concurrentlimit") != "5" {
 		t.Errorf("headers %v", resp.Header)
 	}
 	// A burst within one second (retry until both requests share a window).
 	for attempt := 0; ; attempt++ {
-		first := mustGet(t, srv, "projects/acme/web/keys/", srv.Token())
+		first := mustGet(t, srv, srv.Token())
 		first.Body.Close()
-		second := mustGet(t, srv, "projects/acme/web/keys/", srv.Token())
+		second := mustGet(t, srv, srv.Token())
 		second.Body.Close()
 		if second.StatusCode == 429 {
 			if second.Header.Get("Retry-After") != "" {

@@ -87,7 +87,7 @@ func objectKeys(t *testing.T, raw []byte) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		keys = append(keys, tok.(string))
+		keys = append(keys, asString(t, tok))
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
 			t.Fatal(err)
@@ -196,7 +196,7 @@ func TestDSNEndpoints(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := New(tc.cfg)
 			k := f.AddKey(KeySpec{})
-			dsn := k.JSON()["dsn"].(map[string]any)
+			dsn := asObject(t, k.JSON()["dsn"])
 			rep := strings.NewReplacer("PK", k.Public())
 			if dsn["public"] != rep.Replace(tc.wantPublic) {
 				t.Errorf("public = %v", dsn["public"])
