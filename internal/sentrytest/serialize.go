@@ -75,16 +75,7 @@ type jsonField struct {
 // MarshalJSON writes the members in order.
 func (o jsonObject) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, field := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(marshalJSON(field.name))
-		b.WriteByte(':')
-		b.Write(marshalJSON(field.value))
-	}
-	b.WriteByte('}')
+	appendJSON(&b, o)
 	return b.Bytes(), nil
 }
 
@@ -93,12 +84,66 @@ func (o jsonObject) MarshalJSON() ([]byte, error) {
 // is a bug.
 func marshalJSON(v any) []byte {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	appendJSON(&b, v)
+	return b.Bytes()
+}
+
+// appendJSON writes v to b. Ordered objects, lists of them and plain strings
+// are written directly, which keeps pages of thousands of keys cheap to
+// serve; everything else goes through encoding/json.
+func appendJSON(b *bytes.Buffer, v any) {
+	switch x := v.(type) {
+	case jsonObject:
+		b.WriteByte('{')
+		for i, field := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			appendJSON(b, field.name)
+			b.WriteByte(':')
+			appendJSON(b, field.value)
+		}
+		b.WriteByte('}')
+	case []jsonObject:
+		b.WriteByte('[')
+		for i, o := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			appendJSON(b, o)
+		}
+		b.WriteByte(']')
+	case string:
+		if plainJSONString(x) {
+			b.WriteByte('"')
+			b.WriteString(x)
+			b.WriteByte('"')
+			return
+		}
+		appendEncoded(b, x)
+	default:
+		appendEncoded(b, x)
+	}
+}
+
+// plainJSONString reports whether s needs no escaping in JSON: printable
+// ASCII without quotes or backslashes.
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+func appendEncoded(b *bytes.Buffer, v any) {
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		panic("sentrytest: cannot encode JSON: " + err.Error())
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
 // decodeObject decodes a JSON object keeping numbers as json.Number.

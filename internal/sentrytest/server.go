@@ -142,13 +142,15 @@ type apiRequest struct {
 
 // ServeHTTP serves the fake API.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	m := f.modes.snapshot()
 	resp, release := f.respond(r, m)
 	defer release()
-	// The latency stands for the server's processing time: the request
-	// keeps its concurrency slot meanwhile.
-	if m.latency > 0 {
-		timer := time.NewTimer(m.latency)
+	// The latency stands for the server's processing time, counted from the
+	// request's arrival, so the fake's own work is part of it rather than
+	// added to it. The request keeps its concurrency slot meanwhile.
+	if wait := m.latency - time.Since(arrived); m.latency > 0 && wait > 0 {
+		timer := time.NewTimer(wait)
 		select {
 		case <-timer.C:
 		case <-r.Context().Done():
