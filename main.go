@@ -3,11 +3,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/provider"
 )
@@ -30,12 +29,14 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         registryAddress,
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	// provider.NewServer is the framework's protocol 6 server with one read
+	// streamed (see internal/provider/server.go), so the provider is served
+	// with tf6server, as providerserver.Serve would serve the framework's.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	if err := tf6server.Serve(registryAddress, provider.NewServer(version), opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

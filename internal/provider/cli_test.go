@@ -12,7 +12,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
@@ -75,14 +74,22 @@ func serveForCLI(t testing.TB, provider tfprotov6.ProviderServer) string {
 	return string(b)
 }
 
-// newProviderServer returns a fresh in-process provider.
+// newProviderServer returns a fresh in-process provider, as main.go serves it.
 func newProviderServer() tfprotov6.ProviderServer {
-	return providerserver.NewProtocol6(New("test")())()
+	return NewServer("test")()
 }
 
 // terraformWorkdir writes config into a new directory, runs terraform init
 // there with reattach and returns a function that runs further commands.
 func terraformWorkdir(t testing.TB, config, reattach string) func(args ...string) ([]byte, error) {
+	t.Helper()
+	run := terraformWorkdirContext(t, config, reattach)
+	return func(args ...string) ([]byte, error) { return run(context.Background(), args...) }
+}
+
+// terraformWorkdirContext is terraformWorkdir with commands that stop when
+// their context ends.
+func terraformWorkdirContext(t testing.TB, config, reattach string) func(ctx context.Context, args ...string) ([]byte, error) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
@@ -93,8 +100,8 @@ func terraformWorkdir(t testing.TB, config, reattach string) func(args ...string
 		t.Fatal(err)
 	}
 	tf := terraformPath(t)
-	run := func(args ...string) ([]byte, error) {
-		cmd := exec.Command(tf, args...)
+	run := func(ctx context.Context, args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, tf, args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(),
 			"TF_REATTACH_PROVIDERS="+reattach,
@@ -104,7 +111,7 @@ func terraformWorkdir(t testing.TB, config, reattach string) func(args ...string
 		)
 		return cmd.CombinedOutput()
 	}
-	if out, err := run("init", "-input=false", "-no-color"); err != nil {
+	if out, err := run(context.Background(), "init", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("terraform init: %v\n%s", err, out)
 	}
 	return run
@@ -128,6 +135,8 @@ type timedServer struct {
 	reads       int
 	first, last time.Time
 	busy        time.Duration // summed duration of the reads
+	// read, when set, receives each read's duration.
+	read chan time.Duration
 }
 
 func (s *timedServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
@@ -142,5 +151,11 @@ func (s *timedServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDat
 	}
 	s.last = end
 	s.busy += end.Sub(start)
+	if s.read != nil {
+		select {
+		case s.read <- end.Sub(start):
+		default:
+		}
+	}
 	return resp, err
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -52,6 +53,17 @@ type sentryProvider struct {
 	version string
 	// getenv reads the environment; tests replace it.
 	getenv func(string) string
+	// configured is what Configure produced, for the streaming read that
+	// bypasses the framework (see protocolServer).
+	configured atomic.Pointer[providerData]
+}
+
+// client returns the client Configure built, or nil before.
+func (p *sentryProvider) client() *sentry.Client {
+	if d := p.configured.Load(); d != nil {
+		return d.client
+	}
+	return nil
 }
 
 // sentryProviderModel describes the provider configuration.
@@ -174,6 +186,7 @@ func (p *sentryProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	})
 
 	data := &providerData{client: client}
+	p.configured.Store(data)
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 }

@@ -5,15 +5,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 // testAccProtoV6ProviderFactories starts the provider in-process for
-// acceptance tests, with the environment of the test process.
+// acceptance tests, with the environment of the test process, through the
+// same server main.go serves.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sentry": providerserver.NewProtocol6WithError(New("test")()),
+	"sentry": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 func env(vars map[string]string) func(string) string {

@@ -131,18 +131,42 @@ func (s KeyStatus) valid() error {
 // gives them (newest first), following every cursor. organization and project
 // are slugs or numeric ids.
 func (c *Client) ListProjectKeys(ctx context.Context, organization, project string, status KeyStatus) ([]ProjectKey, error) {
-	if err := status.valid(); err != nil {
+	u, q, err := c.projectKeysRequest(organization, project, status)
+	if err != nil {
 		return nil, err
+	}
+	return listAll[ProjectKey](ctx, c, "project-keys", u, q, projectKeysFields(organization, project, status))
+}
+
+// EachProjectKeysPage calls each with every page of a project's client keys,
+// in order (newest first), following every cursor like ListProjectKeys. The
+// request for the next page overlaps each's work on the current one. An
+// error from each stops the listing and is returned.
+func (c *Client) EachProjectKeysPage(ctx context.Context, organization, project string, status KeyStatus, each func([]ProjectKey) error) error {
+	u, q, err := c.projectKeysRequest(organization, project, status)
+	if err != nil {
+		return err
+	}
+	return eachPage(ctx, c, "project-keys", u, q, projectKeysFields(organization, project, status), each)
+}
+
+func (c *Client) projectKeysRequest(organization, project string, status KeyStatus) (*url.URL, url.Values, error) {
+	if err := status.valid(); err != nil {
+		return nil, nil, err
 	}
 	u, err := c.endpointURL("projects/%s/%s/keys/", organization, project)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q := url.Values{}
 	if status != KeyStatusAll {
 		q.Set("status", string(status))
 	}
-	return listAll[ProjectKey](ctx, c, "project-keys", u, q, map[string]any{"organization": organization, "project": project, "status": string(status)})
+	return u, q, nil
+}
+
+func projectKeysFields(organization, project string, status KeyStatus) map[string]any {
+	return map[string]any{"organization": organization, "project": project, "status": string(status)}
 }
 
 // GetProjectKey returns one client key by its id (the public key).

@@ -1,0 +1,272 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"runtime/metrics"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
+)
+
+var benchSizes = []int{100, 1000, 10000}
+
+// benchKeys returns n keys as the fake serves them, decoded by the client.
+func benchKeys(b *testing.B, n int) []sentry.ProjectKey {
+	b.Helper()
+	srv := sentrytest.NewServer(sentrytest.Config{RateLimit: -1})
+	defer srv.Close()
+	srv.AddKeys(n)
+	c, err := sentry.New(sentry.Config{BaseURL: srv.URL, Token: srv.Token()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := c.ListProjectKeys(context.Background(), "acme", "web", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return keys
+}
+
+// BenchmarkMapKeys measures turning decoded keys into the data source's
+// state value: the models, the tftypes value, and the msgpack encoding the
+// framework sends to Terraform.
+func BenchmarkMapKeys(b *testing.B) {
+	ctx := context.Background()
+	var sr datasource.SchemaResponse
+	NewProjectKeysDataSource().Schema(ctx, datasource.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx)
+	for _, n := range benchSizes {
+		keys := benchKeys(b, n)
+		b.Run(fmt.Sprintf("keys=%d/state", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				m := projectKeysModel{Organization: types.StringValue("acme"), Project: types.StringValue("web"), Keys: newKeyModels(keys)}
+				if _, err := m.tfValue(ctx, sr.Schema); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("keys=%d/state+msgpack", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				m := projectKeysModel{Organization: types.StringValue("acme"), Project: types.StringValue("web"), Keys: newKeyModels(keys)}
+				v, err := m.tfValue(ctx, sr.Schema)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := tfprotov6.NewDynamicValue(typ, v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if n <= 1000 {
+			// The framework's reflection, for comparison (8 s at 10,000).
+			b.Run(fmt.Sprintf("keys=%d/reflection", n), func(b *testing.B) {
+				b.ReportAllocs()
+				for range b.N {
+					m := projectKeysModel{Organization: types.StringValue("acme"), Project: types.StringValue("web"), Keys: newKeyModels(keys)}
+					st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+					if diags := st.Set(ctx, &m); diags.HasError() {
+						b.Fatal(diags)
+					}
+				}
+			})
+		}
+	}
+}
+
+// heapSampler records the peak of the Go heap while it runs.
+type heapSampler struct {
+	stop chan struct{}
+	done chan uint64
+}
+
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+func sampleHeap(every time.Duration) *heapSampler {
+	h := &heapSampler{stop: make(chan struct{}), done: make(chan uint64, 1)}
+	go func() {
+		var peak uint64
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			peak = max(peak, heapObjects())
+			select {
+			case <-h.stop:
+				h.done <- max(peak, heapObjects())
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return h
+}
+
+func (h *heapSampler) peak() uint64 {
+	close(h.stop)
+	return <-h.done
+}
+
+// fullPlanUpTo is the largest key count whose terraform plan the end-to-end
+// benchmark waits for. Beyond it Terraform's own handling of the sensitive
+// values takes minutes (it grows with the square of the key count), so the
+// benchmark stops Terraform once the provider has answered the read.
+const fullPlanUpTo = 1000
+
+// BenchmarkTerraformPlan times one terraform plan of sentry_project_keys on a
+// project of N keys, against the fake answering each request after 20 ms. It
+// reports the provider's read (the ReadDataSource call: requests, decoding,
+// mapping and encoding) next to the floor of ceil(N/100) requests x 20 ms,
+// the requests made, the peak heap above the idle process, and the whole
+// plan's wall time where it waits for it.
+//
+//	go test ./internal/provider -run '^$' -bench TerraformPlan -benchtime 1x
+func BenchmarkTerraformPlan(b *testing.B) {
+	b.Setenv("TF_LOG_PROVIDER", "off")
+	const latency = 20 * time.Millisecond
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
+			srv := sentrytest.NewServer(sentrytest.Config{RateLimit: -1, Latency: latency})
+			defer srv.Close()
+			srv.AddKeys(n)
+			server := &timedServer{ProviderServer: newProviderServer(), read: make(chan time.Duration, 1)}
+			terraform := terraformWorkdirContext(b, requiredProviders+providerBlock(srv)+projectKeysConfig, serveForCLI(b, server))
+
+			var read, plan time.Duration
+			var requests int
+			var peak uint64
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				srv.ResetRequests()
+				runtime.GC()
+				base := heapObjects()
+				sampler := sampleHeap(5 * time.Millisecond)
+				ctx, cancel := context.WithCancel(context.Background())
+				b.StartTimer()
+
+				start := time.Now()
+				result := make(chan error, 1)
+				go func() {
+					out, err := terraform(ctx, "plan", "-input=false", "-no-color")
+					if err != nil && ctx.Err() == nil {
+						err = fmt.Errorf("%w\n%s", err, out)
+					}
+					result <- err
+				}()
+				var err error
+				select {
+				case d := <-server.read:
+					read += d
+					if n > fullPlanUpTo {
+						cancel()
+					}
+					err = <-result
+				case err = <-result:
+					cancel()
+					b.Fatalf("terraform plan ended before the read: %v", err)
+				}
+				plan += time.Since(start)
+				cancel()
+
+				b.StopTimer()
+				if err != nil && n <= fullPlanUpTo {
+					b.Fatal(err)
+				}
+				if p := sampler.peak(); p > base {
+					peak = max(peak, p-base)
+				}
+				requests += len(srv.Requests())
+				b.StartTimer()
+			}
+			floor := time.Duration(math.Ceil(float64(n)/sentry.PerPage)) * latency
+			b.ReportMetric((read / time.Duration(b.N)).Seconds(), "read-s/op")
+			b.ReportMetric(floor.Seconds(), "floor-s")
+			b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			if n <= fullPlanUpTo {
+				b.ReportMetric((plan / time.Duration(b.N)).Seconds(), "plan-s/op")
+			}
+		})
+	}
+}
+
+// BenchmarkReadDataSource calls the provider's ReadDataSource in-process, as
+// Terraform would over gRPC, against the fake without latency: the
+// provider's whole share of a read (requests, decoding, mapping, encoding).
+func BenchmarkReadDataSource(b *testing.B) {
+	b.Setenv("TF_LOG_PROVIDER", "off")
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
+			srv := sentrytest.NewServer(sentrytest.Config{RateLimit: -1})
+			defer srv.Close()
+			srv.AddKeys(n)
+			server, req := configuredReadRequest(b, srv)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				resp, err := server.ReadDataSource(ctx, req)
+				if err != nil || len(resp.Diagnostics) > 0 {
+					b.Fatalf("%v %s: %s", err, resp.Diagnostics[0].Summary, resp.Diagnostics[0].Detail)
+				}
+			}
+		})
+	}
+}
+
+// configuredReadRequest returns a configured in-process provider and a read
+// request of sentry_project_keys for acme/web.
+func configuredReadRequest(b *testing.B, srv *sentrytest.Server) (tfprotov6.ProviderServer, *tfprotov6.ReadDataSourceRequest) {
+	b.Helper()
+	ctx := context.Background()
+	server := newProviderServer()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType()
+	providerConfig, err := tfprotov6.NewDynamicValue(providerType, tftypes.NewValue(providerType, map[string]tftypes.Value{
+		"token":           tftypes.NewValue(tftypes.String, srv.Token()),
+		"base_url":        tftypes.NewValue(tftypes.String, srv.URL),
+		"region":          tftypes.NewValue(tftypes.String, nil),
+		"max_retries":     tftypes.NewValue(tftypes.Number, nil),
+		"request_timeout": tftypes.NewValue(tftypes.String, nil),
+	}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &providerConfig}); err != nil || len(resp.Diagnostics) > 0 {
+		b.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	}
+	dsType := schemas.DataSourceSchemas["sentry_project_keys"].ValueType()
+	objType, ok := dsType.(tftypes.Object)
+	if !ok {
+		b.Fatalf("the data source type is %s", dsType)
+	}
+	config, err := tfprotov6.NewDynamicValue(dsType, tftypes.NewValue(dsType, map[string]tftypes.Value{
+		"organization": tftypes.NewValue(tftypes.String, "acme"),
+		"project":      tftypes.NewValue(tftypes.String, "web"),
+		"status":       tftypes.NewValue(tftypes.String, nil),
+		"keys":         tftypes.NewValue(objType.AttributeTypes["keys"], nil),
+	}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return server, &tfprotov6.ReadDataSourceRequest{TypeName: "sentry_project_keys", Config: &config}
+}
