@@ -9,9 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -238,16 +236,6 @@ func TestOrganizationTFValueMatchesFrameworkReflection(t *testing.T) {
 			"empty": {ID: types.Int64Value(2), Slug: types.StringValue("empty"), Keys: []publicKeyModel{}},
 		},
 	}
-	want := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
-	if diags := want.Set(ctx, &m); diags.HasError() {
-		t.Fatalf("State.Set: %v", diags)
-	}
 	got, err := m.tfValue(ctx, sr.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !got.Equal(want.Raw) {
-		diffs, _ := got.Diff(want.Raw)
-		t.Fatalf("tfValue differs from State.Set in %d places, first: %v", len(diffs), diffs[0])
-	}
+	checkMatchesReflection(t, sr, &m, got, err)
 }

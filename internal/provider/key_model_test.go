@@ -139,18 +139,26 @@ func TestTFValueMatchesFrameworkReflection(t *testing.T) {
 				Status:       types.StringNull(),
 				Keys:         models,
 			}
-			want := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
-			if diags := want.Set(ctx, &m); diags.HasError() {
-				t.Fatalf("State.Set: %v", diags)
-			}
 			got, err := m.tfValue(ctx, sr.Schema)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !got.Equal(want.Raw) {
-				diffs, _ := got.Diff(want.Raw)
-				t.Fatalf("tfValue differs from State.Set in %d places, first: %v", len(diffs), diffs[0])
-			}
+			checkMatchesReflection(t, sr, &m, got, err)
 		})
+	}
+}
+
+// checkMatchesReflection fails unless got (with its error) is exactly what
+// the framework's State.Set stores for model.
+func checkMatchesReflection(t *testing.T, sr datasource.SchemaResponse, model any, got tftypes.Value, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	want := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
+	if diags := want.Set(ctx, model); diags.HasError() {
+		t.Fatalf("State.Set: %v", diags)
+	}
+	if !got.Equal(want.Raw) {
+		diffs, _ := got.Diff(want.Raw)
+		t.Fatalf("tfValue differs from State.Set in %d places, first: %v", len(diffs), diffs[0])
 	}
 }
