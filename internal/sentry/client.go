@@ -211,7 +211,6 @@ type requestState struct {
 	route    string
 	attempts int
 	body     []byte
-	readErr  error
 }
 
 type stateKey struct{}
@@ -238,8 +237,9 @@ func (c *Client) get(ctx context.Context, route string, u *url.URL) (*response, 
 	// Reading the body inside the retry loop makes a connection that breaks
 	// mid-body a retryable failure like any other.
 	req.SetResponseHandler(func(resp *http.Response) error {
-		st.body, st.readErr = readBody(resp.Body, resp.ContentLength)
-		return st.readErr
+		var err error
+		st.body, err = readBody(resp.Body, resp.ContentLength)
+		return err
 	})
 
 	display := u.Redacted()

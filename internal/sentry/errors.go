@@ -3,7 +3,6 @@ package sentry
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"net/http"
@@ -117,15 +116,6 @@ type RedirectError struct {
 
 func (e *RedirectError) Error() string {
 	return fmt.Sprintf("refused to follow a redirect from %s to %s: the token is only sent to the configured base URL", e.From, e.To)
-}
-
-// StatusCode returns the HTTP status of an *APIError in err's chain, or 0.
-func StatusCode(err error) int {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.StatusCode
-	}
-	return 0
 }
 
 // errorBody is the JSON body of a Sentry error. "detail" is usually a string

@@ -166,14 +166,21 @@ func (c *Client) ListKeysByProject(ctx context.Context, organization string, opt
 	)
 	counter := &requestCounter{}
 	ctx = withRequestCounter(ctx, counter)
+	// Without the projects list the keys cannot be grouped: when it fails,
+	// the keys listing (and its retries) stops too.
+	keysCtx, cancelKeys := context.WithCancel(ctx)
+	defer cancelKeys()
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		projects, projectsErr = c.ListOrganizationProjects(ctx, organization)
+		if projectsErr != nil {
+			cancelKeys()
+		}
 	}()
 	go func() {
 		defer wg.Done()
-		keys, keyErr = c.ListOrganizationProjectKeys(ctx, organization, OrganizationKeysOptions{Team: opts.Team, Status: opts.Status})
+		keys, keyErr = c.ListOrganizationProjectKeys(keysCtx, organization, OrganizationKeysOptions{Team: opts.Team, Status: opts.Status})
 	}()
 	wg.Wait()
 	if projectsErr != nil {

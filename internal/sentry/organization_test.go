@@ -2,9 +2,11 @@ package sentry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 )
 
 func TestListOrganizationProjectKeys(t *testing.T) {
@@ -55,5 +57,33 @@ func TestListOrganizationProjects(t *testing.T) {
 	}
 	if !projects[0].Accessible() || projects[1].Accessible() || !projects[2].Accessible() {
 		t.Error("Accessible is wrong")
+	}
+}
+
+func TestListKeysByProjectStopsTheKeysWhenProjectsFail(t *testing.T) {
+	cancelled := make(chan bool, 1)
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.URL.Path == "/api/0/organizations/acme/projects/" {
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"detail": "The requested resource does not exist"}`)
+			return
+		}
+		// The keys listing hangs: only the caller giving up ends it.
+		select {
+		case <-r.Context().Done():
+			cancelled <- true
+		case <-time.After(10 * time.Second):
+			cancelled <- false
+			fmt.Fprint(w, "[]")
+		}
+	})
+	_, err := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 30 * time.Second }).
+		ListKeysByProject(context.Background(), "acme", KeysByProjectOptions{})
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		t.Fatalf("err = %v, want the projects list's 404", err)
+	}
+	if !<-cancelled {
+		t.Fatal("the keys listing went on after the projects list failed")
 	}
 }
