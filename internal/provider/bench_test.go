@@ -235,7 +235,7 @@ func BenchmarkReadDataSource(b *testing.B) {
 			defer srv.Close()
 			srv.AddKeys(n)
 			server := NewServer("test")()
-			configure(b, server, srv)
+			configure(b, server, srv.URL, srv.Token())
 			req := readRequest(b, "acme", "web", nil)
 			b.ReportAllocs()
 			b.ResetTimer()

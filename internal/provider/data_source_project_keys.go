@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -71,11 +73,15 @@ func (m *projectKeysModel) read(ctx context.Context, client *sentry.Client, s ty
 		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
 		return tftypes.Value{}, diags
 	}
+	status, ok := keyStatus(m.Status, &diags)
+	if !ok {
+		return tftypes.Value{}, diags
+	}
 	org, project := m.Organization.ValueString(), m.Project.ValueString()
 	ctx = tflog.SetField(ctx, "organization", org)
 	ctx = tflog.SetField(ctx, "project", project)
 
-	keys, err := client.ListProjectKeys(ctx, org, project, sentry.KeyStatus(m.Status.ValueString()))
+	keys, err := client.ListProjectKeys(ctx, org, project, status)
 	if err != nil {
 		addReadError(&diags, err, projectTarget(org, project))
 		return tftypes.Value{}, diags
@@ -100,4 +106,19 @@ func (m *projectKeysModel) tfValue(ctx context.Context, s typedSchema) (tftypes.
 		"status":       tfString(m.Status),
 		"keys":         keysTFValue(m.Keys),
 	})
+}
+
+// keyStatus returns the status argument for the client. The schema's
+// validator rejects anything else at plan time; this check keeps a request
+// that skipped validation (a direct protocol call) from reading as an empty
+// project, which is how Sentry answers an unknown status.
+func keyStatus(v types.String, diags *diag.Diagnostics) (sentry.KeyStatus, bool) {
+	switch s := sentry.KeyStatus(v.ValueString()); s {
+	case sentry.KeyStatusAll, sentry.KeyStatusActive, sentry.KeyStatusInactive:
+		return s, true
+	default:
+		diags.AddAttributeError(path.Root("status"), "Invalid Key Status", fmt.Sprintf(
+			"status is %q; it must be %q or %q, or left out to read every key.", string(s), sentry.KeyStatusActive, sentry.KeyStatusInactive))
+		return "", false
+	}
 }

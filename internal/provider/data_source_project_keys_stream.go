@@ -77,6 +77,10 @@ func streamProjectKeys(ctx context.Context, client *sentry.Client, config *tfpro
 	}); err != nil {
 		return nil, err
 	}
+	status, ok := keyStatus(m.Status, diags)
+	if !ok {
+		return nil, nil
+	}
 	org, project := m.Organization.ValueString(), m.Project.ValueString()
 	ctx = tflog.SetField(ctx, "organization", org)
 	ctx = tflog.SetField(ctx, "project", project)
@@ -86,7 +90,7 @@ func streamProjectKeys(ctx context.Context, client *sentry.Client, config *tfpro
 	// array header, copied once into the state at the end.
 	var pages [][]byte
 	count, size := 0, 0
-	err = client.EachProjectKeysPage(ctx, org, project, sentry.KeyStatus(m.Status.ValueString()), func(page []sentry.ProjectKey) error {
+	err = client.EachProjectKeysPage(ctx, org, project, status, func(page []sentry.ProjectKey) error {
 		var buf bytes.Buffer
 		buf.Grow(len(page) * encodedKeySizeHint)
 		enc := msgpack.NewEncoder(&buf)
