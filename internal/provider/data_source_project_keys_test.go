@@ -271,6 +271,12 @@ data "sentry_project_keys" "test" {
 
 // TestAccProjectKeys_baseURLForms reads through every accepted form of the
 // address, including a path prefix, one provider alias per form.
+// TestAccProjectKeys_baseURLForms reads through each accepted form of
+// base_url in its own step. Each step configures one provider with its own
+// token, and the check looks for that token at the one path every form must
+// lead to, so a broken form fails its own step every time. (Provider aliases
+// in one configuration would share one in-process provider here, and a read
+// could go through another alias's client.)
 func TestAccProjectKeys_baseURLForms(t *testing.T) {
 	isolateEnv(t)
 	srv := newFake(t, sentrytest.Config{PathPrefix: "/sentry"})
@@ -278,28 +284,47 @@ func TestAccProjectKeys_baseURLForms(t *testing.T) {
 	base := srv.URL + "/sentry"
 	forms := []string{base, base + "/", base + "/api", base + "/api/", base + "/api/0", base + "/api/0/"}
 
-	var config strings.Builder
-	var checks []statecheck.StateCheck
+	var steps []resource.TestStep
 	for i, form := range forms {
-		fmt.Fprintf(&config, `
+		token := fmt.Sprintf("sntryu_form_%d", i)
+		srv.AddToken(sentrytest.TokenSpec{Token: token, Scopes: []string{"project:read"}, Role: sentrytest.RoleMember, Teams: []string{"acme"}})
+		steps = append(steps, resource.TestStep{
+			Config: fmt.Sprintf(`
 provider "sentry" {
-  alias    = "f%[1]d"
-  base_url = %[2]q
-  token    = %[3]q
+  base_url = %q
+  token    = %q
 }
 
-data "sentry_project_keys" "f%[1]d" {
-  provider     = sentry.f%[1]d
+data "sentry_project_keys" "test" {
   organization = "acme"
   project      = "web"
 }
-`, i, form, srv.Token())
-		checks = append(checks, statecheck.ExpectKnownValue(fmt.Sprintf("data.sentry_project_keys.f%d", i),
-			tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact(keys[0].ID())))
+`, form, token),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.sentry_project_keys.test",
+					tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact(keys[0].ID())),
+			},
+			Check: func(*terraform.State) error {
+				sent := 0
+				for _, r := range srv.Requests() {
+					if r.Header.Get("Authorization") != "Bearer "+token {
+						continue
+					}
+					sent++
+					if r.Path != "/sentry"+keysPath || r.Status != http.StatusOK {
+						return fmt.Errorf("base_url %q sent a request to %s, answered %d; want %s", form, r.Path, r.Status, "/sentry"+keysPath)
+					}
+				}
+				if sent == 0 {
+					return fmt.Errorf("base_url %q: no request carried its token %q", form, token)
+				}
+				return nil
+			},
+		})
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: config.String(), ConfigStateChecks: checks}},
+		Steps:                    steps,
 	})
 }
 
