@@ -186,3 +186,13 @@ func dsnOf(t testing.TB, k *sentrytest.Key, name string) string {
 	t.Helper()
 	return as[string](t, as[map[string]any](t, k.JSON()["dsn"])[name])
 }
+
+// containsAll reports whether s contains every part.
+func containsAll(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
