@@ -50,11 +50,13 @@ type projectKeySetModel struct {
 var organizationProjectKeysSpecs = []attrSpec{
 	organizationSpec,
 	{name: "team", kind: kindString, mode: optional, strings: []validator.String{slugValidator()},
-		desc: "Only read the projects of this team, by slug or numeric id. An unknown team is an error."},
+		desc: "Only read the projects of this team, by slug or numeric id. An unknown team is an error. " +
+			"On Sentry servers without the organization-wide keys endpoint (self-hosted Sentry older than 26.1), an unknown team " +
+			"cannot be told from a team without projects: it gives a warning and no projects."},
 	statusSpec,
-	{name: "project_slugs", kind: kindStringSet, mode: optional, sets: []validator.Set{setvalidator.ValueStringsAre(slugValidator())},
+	{name: "project_slugs", kind: kindStringSet, mode: optional, sets: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(slugValidator())},
 		desc: "Only keep these projects, by slug. The filtering happens in the provider, so it costs no extra request; " +
-			"a slug that names no project the token can read is an error."},
+			"a slug that names no project the token can read is an error, and so is an empty set (omit the argument to keep every project)."},
 	{name: "projects", kind: kindObjectMap, desc: "The projects the token can read, keyed by slug, each with its keys (newest first). " +
 		"A project without keys has an empty list.", attrs: []attrSpec{
 		{name: "id", kind: kindInt64, desc: "The project's numeric id."},

@@ -204,13 +204,19 @@ func TestAccOrganizationProjectKeys_errors(t *testing.T) {
 			[]string{"Unknown Sentry Projects", `organization "acme"`, "gone, nope"}},
 		"unknown org": {providerBlock(srv) + `data "sentry_organization_project_keys" "all" { organization = "nope" }`,
 			[]string{"Sentry Object Not Found", `organization "nope"`, "HTTP 404"}},
+		"empty project_slugs": {providerBlock(srv) + fmt.Sprintf(orgKeysConfig, `project_slugs = []`),
+			[]string{"Invalid Attribute Value", "project_slugs", "at least 1"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			srv.ResetRequests()
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: errorRe(tc.want...)}},
 			})
+			if name == "empty project_slugs" && len(srv.Requests()) > 0 {
+				t.Errorf("an empty project_slugs sent %d requests; it must fail at plan time", len(srv.Requests()))
+			}
 		})
 	}
 }

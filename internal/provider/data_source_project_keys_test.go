@@ -398,6 +398,36 @@ data "sentry_project_keys" "test" {
 	}
 }
 
+// TestAccProvider_emptyTokenDoesNotFallBack sets token = "" while
+// SENTRY_AUTH_TOKEN holds a valid token: the empty argument is an error, not
+// a silent switch to the environment's identity.
+func TestAccProvider_emptyTokenDoesNotFallBack(t *testing.T) {
+	isolateEnv(t)
+	srv := newFake(t, sentrytest.Config{})
+	srv.AddKeys(1)
+	t.Setenv(EnvAuthToken, srv.Token())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "sentry" {
+  base_url = %q
+  token    = ""
+}
+
+data "sentry_project_keys" "test" {
+  organization = "acme"
+  project      = "web"
+}
+`, srv.URL),
+			ExpectError: errorRe("Invalid Attribute Value Length", "token", "at least 1"),
+		}},
+	})
+	if n := len(srv.Requests()); n > 0 {
+		t.Fatalf("an empty token sent %d requests", n)
+	}
+}
+
 func TestAccProvider_region(t *testing.T) {
 	isolateEnv(t)
 	resource.UnitTest(t, resource.TestCase{

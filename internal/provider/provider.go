@@ -103,6 +103,9 @@ func (p *sentryProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"Reading a project's keys needs one of the scopes `project:read`, `project:write` or `project:admin`.",
 				Optional:  true,
 				Sensitive: true,
+				// An empty token must not fall back to the environment
+				// silently: that could be another identity.
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "The address of Sentry. Falls back to the `" + EnvBaseURL + "` environment variable, then `" + sentry.DefaultBaseURL + "`. " +
@@ -245,6 +248,10 @@ func resolveSettings(config sentryProviderModel, getenv func(string) string) (se
 	}
 
 	switch {
+	case !config.Token.IsNull() && config.Token.ValueString() == "":
+		diags.AddAttributeError(path.Root("token"), "Empty Sentry Auth Token",
+			"The token argument is set to an empty string. Set it to a Sentry auth token, or remove it to use the "+
+				EnvAuthToken+" (or "+EnvAuthTokenLegacy+") environment variable.")
 	case config.Token.ValueString() != "":
 		s.token, s.tokenSource = config.Token.ValueString(), "token"
 	case getenv(EnvAuthToken) != "":

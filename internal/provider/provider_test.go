@@ -30,7 +30,6 @@ func TestResolveSettingsTokenFallbacks(t *testing.T) {
 		{"attribute wins", types.StringValue("cfg"), map[string]string{EnvAuthToken: "env", EnvAuthTokenLegacy: "legacy"}, "cfg", "token"},
 		{"SENTRY_AUTH_TOKEN", types.StringNull(), map[string]string{EnvAuthToken: "env", EnvAuthTokenLegacy: "legacy"}, "env", EnvAuthToken},
 		{"SENTRY_TOKEN last", types.StringNull(), map[string]string{EnvAuthTokenLegacy: "legacy"}, "legacy", EnvAuthTokenLegacy},
-		{"empty attribute falls back", types.StringValue(""), map[string]string{EnvAuthToken: "env"}, "env", EnvAuthToken},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,6 +52,15 @@ func TestResolveSettingsMissingToken(t *testing.T) {
 	d := diags[0]
 	if d.Summary() != "Missing Sentry Auth Token" || !strings.Contains(d.Detail(), EnvAuthToken) || !strings.Contains(d.Detail(), EnvAuthTokenLegacy) {
 		t.Fatalf("diagnostic = %q: %q", d.Summary(), d.Detail())
+	}
+}
+
+func TestResolveSettingsEmptyTokenIsAnError(t *testing.T) {
+	// An empty token must not fall back to the environment, whose token may
+	// belong to someone else.
+	_, diags := resolveSettings(sentryProviderModel{Token: types.StringValue(""), BaseURL: types.StringNull()}, env(map[string]string{EnvAuthToken: "env"}))
+	if !diags.HasError() || diags[0].Summary() != "Empty Sentry Auth Token" || !strings.Contains(diags[0].Detail(), EnvAuthToken) {
+		t.Fatalf("diagnostics = %v", diags)
 	}
 }
 

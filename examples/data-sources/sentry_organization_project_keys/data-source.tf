@@ -5,14 +5,28 @@ data "sentry_organization_project_keys" "acme" {
   status       = "active"
 }
 
-# Feed each project's public DSN into a resource with for_each: here one
-# Kubernetes secret per project, in the namespace named after it.
-resource "kubernetes_secret" "sentry" {
-  for_each = {
+locals {
+  # The public DSN of each project's key named "Default". A project without
+  # exactly one such key is left out here, and the check below says which.
+  default_dsns = {
     for slug, p in data.sentry_organization_project_keys.acme.projects :
     slug => one([for k in p.keys : k.dsn.public if k.name == "Default"])
-    if length(p.keys) > 0
+    if length([for k in p.keys : k.id if k.name == "Default"]) == 1
   }
+}
+
+check "every_project_has_one_default_key" {
+  assert {
+    condition = length(local.default_dsns) == length(data.sentry_organization_project_keys.acme.projects)
+    error_message = "Projects without exactly one active key named \"Default\": ${join(", ", sort(setsubtract(
+      keys(data.sentry_organization_project_keys.acme.projects), keys(local.default_dsns)
+    )))}."
+  }
+}
+
+# One Kubernetes secret per project, in the namespace named after it.
+resource "kubernetes_secret" "sentry" {
+  for_each = local.default_dsns
 
   metadata {
     name      = "sentry"
