@@ -33,14 +33,13 @@ func (f *Fake) projectFromRequest(req *apiRequest) (*Project, *response) {
 }
 
 // findProject looks a project up the way convert_args does: each segment
-// is an id when it is decimal, a slug otherwise.
+// is an id when it is all digits, a slug otherwise.
 func (f *Fake) findProject(orgSeg, projSeg string) *Project {
 	org := f.findOrganization(orgSeg)
 	if org == nil {
 		return nil
 	}
-	if isDecimal(projSeg) {
-		id, ok := decimalID(projSeg)
+	if id, isDecimal, ok := decimalID(projSeg); isDecimal {
 		if !ok {
 			return nil
 		}
@@ -131,9 +130,9 @@ func (f *Fake) keyPage(req *apiRequest, keys []*Key) (*response, *linkCursors) {
 	if errResp != nil {
 		return errResp, nil
 	}
-	pg, ok := keysetPage(keys, (*Key).InternalID, pr)
-	if !ok {
-		return internalErrorResponse(), nil
+	pg, errResp := keysetPage(keys, (*Key).InternalID, pr)
+	if errResp != nil {
+		return errResp, nil
 	}
 	return jsonResponse(200, f.keyList(pg.items)), &linkCursors{prev: pg.prev, next: pg.next}
 }

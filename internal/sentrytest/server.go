@@ -299,10 +299,9 @@ func (f *Fake) organizationExists(idOrSlug string) bool {
 }
 
 // findOrganization resolves an organization by numeric id (when the
-// segment is decimal) or slug, like the API's convert_args.
+// segment is all digits) or slug, like the API's convert_args.
 func (f *Fake) findOrganization(idOrSlug string) *Organization {
-	if isDecimal(idOrSlug) {
-		id, ok := decimalID(idOrSlug)
+	if id, isDecimal, ok := decimalID(idOrSlug); isDecimal {
 		if !ok {
 			return nil
 		}
@@ -319,14 +318,4 @@ func (f *Fake) findOrganization(idOrSlug string) *Organization {
 		}
 	}
 	return nil
-}
-
-// decimalID converts a decimal segment to an id; values beyond int64 match
-// nothing, as out-of-range lookups do in Django.
-func decimalID(s string) (int64, bool) {
-	n, ok := parsePyInt(s)
-	if !ok || !n.IsInt64() {
-		return 0, false
-	}
-	return n.Int64(), true
 }
