@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -333,4 +334,92 @@ func mustGetNoFatal(srv *Server, apiPath string) *http.Response {
 		return nil
 	}
 	return resp
+}
+
+// do sends a request with the default token through the server's client.
+func do(t *testing.T, srv *Server, method, apiPath, body string) (*http.Response, []byte, error) {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, srv.APIURL()+apiPath, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
+}
+
+// TestConcurrentWrites creates, updates, reads and deletes keys from many
+// goroutines while the test reads the stored keys; run it with -race.
+func TestConcurrentWrites(t *testing.T) {
+	srv := NewServer(Config{RateLimit: -1})
+	defer srv.Close()
+	const workers, rounds = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*rounds)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				resp, body, err := do(t, srv, http.MethodPost, "projects/acme/web/keys/", fmt.Sprintf(`{"name": "w%d-%d"}`, w, i))
+				if err != nil || resp.StatusCode != 201 {
+					errs <- fmt.Errorf("POST: %v %v", resp, err)
+					return
+				}
+				var key struct{ ID string }
+				if err := json.Unmarshal(body, &key); err != nil {
+					errs <- err
+					return
+				}
+				path := "projects/acme/web/keys/" + key.ID + "/"
+				for _, step := range []struct {
+					method, body string
+					status       int
+				}{
+					{http.MethodPut, `{"isActive": false, "rateLimit": {"window": 60, "count": 5}, "browserSdkVersion": "9.x"}`, 200},
+					{http.MethodGet, "", 200},
+					{http.MethodDelete, "", 204},
+					{http.MethodGet, "", 404},
+				} {
+					resp, _, err := do(t, srv, step.method, path, step.body)
+					if err != nil || resp.StatusCode != step.status {
+						errs <- fmt.Errorf("%s %s: %v %v", step.method, path, resp, err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	for range 50 {
+		for _, k := range srv.Project().Keys() {
+			_, _ = k.RateLimit()
+			_ = k.Loader()
+			_ = k.BrowserSDKVersion()
+			_ = k.Deleted()
+			_ = srv.Project().Key(k.ID())
+		}
+		srv.Project().SetDefaultLoaderVersion("8.x")
+		srv.Project().SetRateLimitFeature(true)
+		_ = srv.Requests()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(srv.Project().Keys()); n != 0 {
+		t.Errorf("%d keys left", n)
+	}
 }

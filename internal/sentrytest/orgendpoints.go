@@ -22,13 +22,9 @@ const (
 	projectsPerPage   = 100
 )
 
-// organizationFromRequest is OrganizationPermission.has_permission followed
-// by OrganizationEndpoint.convert_args: scope check, lookup by slug or id,
-// then membership.
+// organizationFromRequest is OrganizationEndpoint.convert_args, run once
+// the scope check passed: lookup by slug or id, then membership.
 func (f *Fake) organizationFromRequest(req *apiRequest) (*Organization, *response) {
-	if resp := f.requireScope(req.token, orgScopes); resp != nil {
-		return nil, resp
-	}
 	org := f.findOrganization(req.route.org)
 	if org == nil {
 		return nil, detailResponse(404, msgNotFound)

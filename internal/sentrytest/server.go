@@ -2,6 +2,7 @@ package sentrytest
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -100,9 +101,69 @@ const (
 	routeOrgProjects
 )
 
-// listsKeys reports whether the route is one of the rate-limited key lists.
-func (r route) listsKeys() bool {
-	return r.kind == routeProjectKeys || r.kind == routeOrgProjectKeys
+// endpoint describes what Sentry's view for a route has: its handlers and
+// the scope_map of its permission class.
+type endpoint struct {
+	// allow is the Allow header: the view's handlers in Django's
+	// http_method_names order, HEAD (Django adds it to views with a get)
+	// and OPTIONS included.
+	allow  string
+	scopes map[string][]string
+}
+
+var (
+	// projectScopeMap is ProjectPermission.scope_map.
+	projectScopeMap = map[string][]string{
+		http.MethodGet:    {"project:read", "project:write", "project:admin"},
+		http.MethodPost:   {"project:write", "project:admin"},
+		http.MethodPut:    {"project:write", "project:admin"},
+		http.MethodDelete: {"project:admin"},
+	}
+	// orgScopeMap is OrganizationPermission.scope_map.
+	orgScopeMap = map[string][]string{
+		http.MethodGet:    {"org:read", "org:write", "org:admin"},
+		http.MethodPost:   {"org:write", "org:admin"},
+		http.MethodPut:    {"org:write", "org:admin"},
+		http.MethodDelete: {"org:admin"},
+	}
+	endpoints = map[routeKind]endpoint{
+		routeProjectKeys:    {"GET, POST, HEAD, OPTIONS", projectScopeMap},
+		routeProjectKey:     {"GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap},
+		routeOrgProjectKeys: {"GET, HEAD, OPTIONS", orgScopeMap},
+		routeOrgProjects:    {"GET, HEAD, OPTIONS", orgScopeMap},
+	}
+)
+
+// handles reports whether the route's view has a handler for method.
+func (r route) handles(method string) bool {
+	for m := range strings.SplitSeq(endpoints[r.kind].allow, ", ") {
+		if m == method {
+			return true
+		}
+	}
+	return false
+}
+
+// scopes returns the scopes that allow method on the route. HEAD is
+// treated as GET.
+func (r route) scopes(method string) []string {
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	return endpoints[r.kind].scopes[method]
+}
+
+// rateLimited reports whether the request counts against the key lists'
+// limit of 40 per second, which Sentry sets for GET and POST of
+// ProjectKeysEndpoint and GET of the organization's key list.
+func (r route) rateLimited(method string) bool {
+	switch r.kind {
+	case routeProjectKeys:
+		return method == http.MethodGet || method == http.MethodPost
+	case routeOrgProjectKeys:
+		return method == http.MethodGet
+	}
+	return false
 }
 
 // matchRoute matches a decoded path against Sentry's URL patterns, whose
@@ -138,13 +199,19 @@ type apiRequest struct {
 	route route
 	query queryDict
 	token *token
+	body  []byte
 }
+
+// maxBodySize bounds the request body the fake reads (Django's default
+// DATA_UPLOAD_MAX_MEMORY_SIZE is 2.5 MB; nothing the API takes comes near).
+const maxBodySize = 4 << 20
 
 // ServeHTTP serves the fake API.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodySize))
 	m := f.modes.snapshot()
-	resp, release := f.respond(r, m)
+	resp, release := f.respond(r, body, m)
 	defer release()
 	// The latency stands for the server's processing time, counted from the
 	// request's arrival, so the fake's own work is part of it rather than
@@ -165,20 +232,31 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for name, values := range resp.header {
 		w.Header()[name] = values
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	if bodyAllowed(resp.status) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	}
 	w.WriteHeader(resp.status)
 	if len(resp.body) > 0 {
 		_, _ = w.Write(resp.body)
 	}
 }
 
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
 // respond computes the answer to r and returns a function to call once it
 // has been written (it frees the request's concurrency slot).
-func (f *Fake) respond(r *http.Request, m modeSnapshot) (*response, func()) {
-	noop := func() {}
+func (f *Fake) respond(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
 	if resp := f.faults.take(r.URL.EscapedPath(), f.now()); resp != nil {
-		return resp, noop
+		return resp, func() {}
 	}
+	return f.process(r, body, m)
+}
+
+// process is the normal handling of a request.
+func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
+	noop := func() {}
 	if f.modes.draw503(m) {
 		return proxyPage(503, "Service Temporarily Unavailable"), noop
 	}
@@ -199,7 +277,7 @@ func (f *Fake) respond(r *http.Request, m modeSnapshot) (*response, func()) {
 	}
 	var meta *rateMeta
 	release := noop
-	if limit := m.effectiveRateLimit(f.cfg.Profile); rt.listsKeys() && limit > 0 {
+	if limit := m.effectiveRateLimit(f.cfg.Profile); rt.rateLimited(r.Method) && limit > 0 {
 		rm, done := f.limiter.start(f.rateLimitKey(r, rt), limit, m.concurrentLimit, f.now())
 		meta, release = &rm, done
 		if rm.limited || rm.concurrencyExceeded {
@@ -208,7 +286,7 @@ func (f *Fake) respond(r *http.Request, m modeSnapshot) (*response, func()) {
 			return resp, release
 		}
 	}
-	resp := f.handleAPI(r, rt, m)
+	resp := f.handleAPI(r, body, rt, m)
 	if meta != nil {
 		meta.apply(resp)
 	}
@@ -230,35 +308,64 @@ func catchAll(r *http.Request, path string) *response {
 	return newResponse(404, contentTypeText, []byte(help+"\n\n"+suggestion+"\n"+arrow+"\n"))
 }
 
-// handleAPI runs a routed request through authentication and the endpoint.
-func (f *Fake) handleAPI(r *http.Request, rt route, m modeSnapshot) *response {
+// options is the answer to a CORS preflight, which Sentry gives before
+// authentication (allow_cors_options).
+func options(rt route) *response {
+	resp := newResponse(200, contentTypeHTML, nil)
+	resp.set("Allow", endpoints[rt.kind].allow)
+	return resp
+}
+
+// methodNotAllowed is DRF's 405 for a view without a handler for the
+// method.
+func methodNotAllowed(r *http.Request, rt route) *response {
+	resp := detailResponse(405, fmt.Sprintf("Method %q not allowed.", r.Method))
+	resp.set("Allow", endpoints[rt.kind].allow)
+	return resp
+}
+
+// handleAPI runs a routed request through Sentry's dispatch: CORS
+// preflight, authentication (401), the permission class's scope check
+// (403), a missing handler (405), then the endpoint, which looks its
+// objects up (404, 302, 403) and reads the query and body (400).
+func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot) *response {
 	if r.Method == http.MethodOptions {
-		resp := newResponse(200, contentTypeHTML, nil)
-		resp.set("Allow", "GET, HEAD, OPTIONS")
-		return resp
+		return options(rt)
 	}
-	f.mu.RLock()
-	defer f.mu.RUnlock()
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		f.mu.RLock()
+		defer f.mu.RUnlock()
+	} else {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+	}
 	tok, errResp := f.authenticate(r)
 	if errResp != nil {
 		return errResp
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		resp := detailResponse(405, fmt.Sprintf("Method %q not allowed.", r.Method))
-		resp.set("Allow", "GET, HEAD, OPTIONS")
+	if resp := f.requireScope(tok, rt.scopes(r.Method)); resp != nil {
 		return resp
 	}
-	req := &apiRequest{http: r, route: rt, query: parseQueryDict(r.URL.RawQuery), token: tok}
+	if !rt.handles(r.Method) {
+		return methodNotAllowed(r, rt)
+	}
+	req := &apiRequest{http: r, route: rt, query: parseQueryDict(r.URL.RawQuery), token: tok, body: body}
 	var resp *response
 	var pg *linkCursors
-	switch rt.kind {
-	case routeProjectKeys:
+	switch {
+	case rt.kind == routeProjectKeys && r.Method == http.MethodPost:
+		resp = f.createProjectKey(req)
+	case rt.kind == routeProjectKeys:
 		resp, pg = f.listProjectKeys(req)
-	case routeProjectKey:
+	case rt.kind == routeProjectKey && r.Method == http.MethodPut:
+		resp = f.updateProjectKey(req)
+	case rt.kind == routeProjectKey && r.Method == http.MethodDelete:
+		resp = f.deleteProjectKey(req)
+	case rt.kind == routeProjectKey:
 		resp = f.getProjectKey(req)
-	case routeOrgProjectKeys:
+	case rt.kind == routeOrgProjectKeys:
 		resp, pg = f.listOrganizationKeys(req)
-	case routeOrgProjects:
+	case rt.kind == routeOrgProjects:
 		resp, pg = f.listOrganizationProjects(req)
 	}
 	if pg != nil && !m.noLinkHeader {
