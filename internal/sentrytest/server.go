@@ -222,13 +222,19 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-timer.C:
 		case <-r.Context().Done():
 			timer.Stop()
-			f.log.add(r, 0)
+			f.log.add(r, body, 0)
 			return
 		}
 	}
+	if resp == nil {
+		// A fault closes the connection without answering.
+		f.log.add(r, body, 0)
+		dropConnection(w)
+		return
+	}
 	// Record before writing so a client that has its answer always finds
 	// the request in the log.
-	f.log.add(r, resp.status)
+	f.log.add(r, body, resp.status)
 	for name, values := range resp.header {
 		w.Header()[name] = values
 	}
@@ -245,13 +251,38 @@ func bodyAllowed(status int) bool {
 	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
 }
 
-// respond computes the answer to r and returns a function to call once it
-// has been written (it frees the request's concurrency slot).
-func (f *Fake) respond(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
-	if resp := f.faults.take(r.URL.EscapedPath(), f.now()); resp != nil {
-		return resp, func() {}
+// dropConnection closes the client's connection without writing anything.
+// Without a connection to take over (an HTTP/2 stream, or a
+// ResponseRecorder) it aborts the handler, which net/http answers by
+// closing the connection or resetting the stream.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
 	}
-	return f.process(r, body, m)
+	panic(http.ErrAbortHandler)
+}
+
+// respond computes the answer to r and returns a function to call once it
+// has been written (it frees the request's concurrency slot). A nil answer
+// means the connection is to be dropped.
+func (f *Fake) respond(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
+	fault := f.faults.take(r.URL.EscapedPath(), r.Method)
+	if fault != nil && !fault.replaces() {
+		fault = nil // the zero Fault: a normal answer
+	}
+	if fault != nil && !fault.afterProcessing {
+		return fault.answer(f.now()), func() {}
+	}
+	resp, release := f.process(r, body, m)
+	if fault != nil {
+		// The request was handled (a POST created its key); the client
+		// gets the fault instead of the real answer.
+		resp = fault.answer(f.now())
+	}
+	return resp, release
 }
 
 // process is the normal handling of a request.
