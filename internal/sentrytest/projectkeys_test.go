@@ -209,6 +209,7 @@ func TestMethods(t *testing.T) {
 		{keyPath, "GET, PUT, DELETE, HEAD, OPTIONS"},
 		{orgKeysPath, "GET, HEAD, OPTIONS"},
 		{"/api/0/organizations/acme/projects/", "GET, HEAD, OPTIONS"},
+		{"/api/0/internal/health/", "GET, HEAD, OPTIONS"},
 	}
 	f := New(Config{RateLimit: -1})
 	auth := map[string]string{"Authorization": "Bearer " + f.Token()}
@@ -226,6 +227,9 @@ func TestMethods(t *testing.T) {
 			if r.first("Allow") != rt.allow {
 				t.Errorf("%s %s: Allow %q, want %q", method, rt.path, r.first("Allow"), rt.allow)
 			}
+		}
+		if rt.path == "/api/0/internal/health/" {
+			continue
 		}
 		r = serve(t, f, http.MethodPatch, rt.path, auth)
 		wantDetail(t, r, 403, msgPermissionDenied)

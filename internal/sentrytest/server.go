@@ -99,6 +99,7 @@ const (
 	routeProjectKey
 	routeOrgProjectKeys
 	routeOrgProjects
+	routeHealth
 )
 
 // endpoint describes what Sentry's view for a route has: its handlers and
@@ -131,6 +132,7 @@ var (
 		routeProjectKey:     {"GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap},
 		routeOrgProjectKeys: {"GET, HEAD, OPTIONS", orgScopeMap},
 		routeOrgProjects:    {"GET, HEAD, OPTIONS", orgScopeMap},
+		routeHealth:         {"GET, HEAD, OPTIONS", nil},
 	}
 )
 
@@ -189,6 +191,8 @@ func matchRoute(path string) route {
 		r.kind, r.org = routeOrgProjectKeys, seg[1]
 	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "projects":
 		r.kind, r.org = routeOrgProjects, seg[1]
+	case len(seg) == 2 && seg[0] == "internal" && seg[1] == "health":
+		r.kind = routeHealth
 	}
 	return r
 }
@@ -299,8 +303,11 @@ func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response,
 	if rt.kind == routeOrgProjectKeys && !f.profile().orgKeys {
 		rt.kind = routeNone
 	}
-	if rt.kind == routeNone {
+	switch rt.kind {
+	case routeNone:
 		return catchAll(r, rel), noop
+	case routeHealth:
+		return f.health(r), noop
 	}
 	if f.cfg.Gateway && !f.organizationExists(rt.org) {
 		// sentry.io's control silo cannot route the request to a cell.
@@ -353,6 +360,20 @@ func methodNotAllowed(r *http.Request, rt route) *response {
 	resp := detailResponse(405, fmt.Sprintf("Method %q not allowed.", r.Method))
 	resp.set("Allow", endpoints[rt.kind].allow)
 	return resp
+}
+
+// health answers GET /api/0/internal/health/ without authentication, as
+// sentry.io does; clients such as the jianyuan/sentry provider call it
+// before anything else.
+func (f *Fake) health(r *http.Request) *response {
+	rt := route{kind: routeHealth}
+	switch r.Method {
+	case http.MethodOptions:
+		return options(rt)
+	case http.MethodGet, http.MethodHead:
+		return jsonResponse(200, []byte(`{"problems":[],"healthy":{}}`))
+	}
+	return methodNotAllowed(r, rt)
 }
 
 // handleAPI runs a routed request through Sentry's dispatch: CORS
