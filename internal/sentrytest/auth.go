@@ -27,11 +27,6 @@ const (
 	orgAuthTokenPrefix    = "sntrys_"
 )
 
-var (
-	projectScopes = []string{"project:read", "project:write", "project:admin"}
-	orgScopes     = []string{"org:read", "org:write", "org:admin"}
-)
-
 // bearerParts splits the Authorization header like Python's bytes.split()
 // and reports whether it uses the Bearer scheme.
 func bearerParts(r *http.Request) ([]string, bool) {
@@ -78,14 +73,15 @@ func forbidden() *response {
 }
 
 // requireScope is ScopedPermission.has_permission: the token needs one of
-// the endpoint's scopes. sentry.io adds an insufficient_scope challenge that
-// lists them sorted; old servers send the bare 403.
+// the scopes the permission class allows for the method. sentry.io adds an
+// insufficient_scope challenge that lists them sorted; old servers send the
+// bare 403, and so does sentry.io for a method no scope allows (PATCH).
 func (f *Fake) requireScope(t *token, scopes []string) *response {
 	if t.hasAnyScope(scopes) {
 		return nil
 	}
 	resp := forbidden()
-	if f.profile().scopeChallenge {
+	if f.profile().scopeChallenge && len(scopes) > 0 {
 		sorted := slices.Sorted(slices.Values(scopes))
 		resp.set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="`+strings.Join(sorted, " ")+`"`)
 	}

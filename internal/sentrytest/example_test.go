@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
 )
@@ -55,4 +56,36 @@ func ExampleFake_InjectFaults() {
 	// Output:
 	// 429 true
 	// 200 true
+}
+
+// Example_createKey creates a key the way Sentry does: the loader options
+// and isActive in the POST are ignored.
+func Example_createKey() {
+	srv := sentrytest.NewServer(sentrytest.Config{})
+	defer srv.Close()
+
+	body := strings.NewReader(`{"name": " web ", "isActive": false, "dynamicSdkLoaderOptions": {"hasDebug": true}}`)
+	req, _ := http.NewRequest(http.MethodPost, srv.APIURL()+"projects/acme/web/keys/", body)
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var key struct {
+		ID       string
+		Name     string
+		IsActive bool
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&key)
+
+	stored := srv.Project().Key(key.ID)
+	fmt.Println(resp.StatusCode, key.Name, key.IsActive)
+	fmt.Printf("%+v %s\n", stored.Loader(), stored.BrowserSDKVersion())
+	fmt.Printf("%s\n", srv.Requests()[0].Body)
+	// Output:
+	// 201 web true
+	// {HasReplay:true HasPerformance:true HasDebug:false HasFeedback:false HasLogsAndMetrics:false} 10.x
+	// {"name": " web ", "isActive": false, "dynamicSdkLoaderOptions": {"hasDebug": true}}
 }

@@ -312,6 +312,16 @@ func (f *Fake) addProject(o *Organization, spec ProjectSpec) *Project {
 		platform: spec.Platform,
 		active:   !spec.Inactive,
 		created:  spec.Created,
+
+		defaultLoaderVersion: spec.DefaultLoaderVersion,
+		defaultLoader:        f.profile().loaderOptions,
+		rateLimitFeature:     !spec.NoRateLimitFeature,
+	}
+	if p.defaultLoaderVersion == "" {
+		p.defaultLoaderVersion = f.profile().sdkVersion
+	}
+	if spec.DefaultLoaderOptions != nil {
+		p.defaultLoader = *spec.DefaultLoaderOptions
 	}
 	for _, slug := range spec.Teams {
 		t := o.teamBySlug(slug)
@@ -338,8 +348,10 @@ func (f *Fake) addKey(p *Project, spec KeySpec) *Key {
 		for _, o := range f.orgs {
 			for _, q := range o.projects {
 				for _, k := range q.keys {
-					if (spec.ID != 0 && k.internalID == spec.ID) || (spec.Public != "" && k.public == spec.Public) {
-						panic(fmt.Sprintf("sentrytest: key id %d or public key %q already exists", spec.ID, spec.Public))
+					if (spec.ID != 0 && k.internalID == spec.ID) || (spec.Public != "" && k.public == spec.Public) ||
+						(spec.Secret != "" && k.secret == spec.Secret) {
+						panic(fmt.Sprintf("sentrytest: key id %d, public key %q or secret key %q already exists",
+							spec.ID, spec.Public, spec.Secret))
 					}
 				}
 			}
@@ -358,7 +370,7 @@ func (f *Fake) addKey(p *Project, spec KeySpec) *Key {
 		sdkVersion: spec.BrowserSDKVersion,
 		useCase:    spec.UseCase,
 		store:      !spec.NoStoreRole,
-		loader:     LoaderOptions{HasReplay: true, HasPerformance: true},
+		loader:     p.defaultLoader,
 	}
 	if k.public == "" {
 		k.public = f.uuidHex()
@@ -369,14 +381,43 @@ func (f *Fake) addKey(p *Project, spec KeySpec) *Key {
 	if k.created.IsZero() {
 		k.created = f.syntheticTime()
 	}
-	if k.sdkVersion == "" {
-		k.sdkVersion = f.profile().sdkVersion
-	}
 	if k.useCase == "" {
 		k.useCase = UseCaseUser
 	}
 	if spec.Loader != nil {
 		k.loader = *spec.Loader
+	}
+	p.keys = append(p.keys, k)
+	return k
+}
+
+// createKey adds a key the way ProjectKeysEndpoint.post does: active, a
+// generated two-word label when none is given, key material from
+// secrets.token_hex(16) unless given, the project's default loader
+// options, no browserSdkVersion of its own, created now.
+func (f *Fake) createKey(p *Project, label, public, secret string, window, count int) *Key {
+	if label == "" {
+		label = f.petName()
+	}
+	if public == "" {
+		public = f.tokenHex()
+	}
+	if secret == "" {
+		secret = f.tokenHex()
+	}
+	k := &Key{
+		project:    p,
+		internalID: f.allocID(&f.ids.key, 0),
+		public:     public,
+		secret:     secret,
+		label:      label,
+		active:     true,
+		rlWindow:   window,
+		rlCount:    count,
+		created:    f.now().UTC(),
+		loader:     p.defaultLoader,
+		useCase:    UseCaseUser,
+		store:      true,
 	}
 	p.keys = append(p.keys, k)
 	return k
@@ -461,6 +502,16 @@ func (f *Fake) uuidHex() string {
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
+	return hex.EncodeToString(b[:])
+}
+
+// tokenHex returns 32 deterministic lowercase hex digits, the shape of
+// secrets.token_hex(16).
+func (f *Fake) tokenHex() string {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(f.rng.Uint32())
+	}
 	return hex.EncodeToString(b[:])
 }
 

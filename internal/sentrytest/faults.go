@@ -11,11 +11,18 @@ import (
 	"time"
 )
 
-// Fault is a canned response served instead of the normal answer. Build one
-// with the Fault* constructors and queue it with Fake.InjectFaults.
+// Fault is what a request gets instead of the normal answer: a canned
+// response, or a connection closed without any. Most faults stand for a
+// failure before the request reaches Sentry; the FaultProcessedThen* faults
+// let the fake handle the request first (a POST creates its key), then
+// fail. Build one with the Fault* constructors and queue it with
+// Fake.InjectFaults.
 type Fault struct {
-	prefix string
-	build  func(now time.Time) *response
+	prefix          string
+	method          string
+	afterProcessing bool
+	drop            bool                          // close the connection instead of answering
+	build           func(now time.Time) *response // the answer otherwise
 }
 
 // ForPath restricts the fault to requests whose escaped path starts with
@@ -23,6 +30,33 @@ type Fault struct {
 func (f Fault) ForPath(prefix string) Fault {
 	f.prefix = prefix
 	return f
+}
+
+// ForMethod restricts the fault to requests with this HTTP method (for
+// example "POST"); other requests pass it by. It combines with ForPath.
+func (f Fault) ForMethod(method string) Fault {
+	f.method = method
+	return f
+}
+
+// applies reports whether the fault is for a request with this escaped
+// path and method.
+func (f Fault) applies(path, method string) bool {
+	return strings.HasPrefix(path, f.prefix) && (f.method == "" || f.method == method)
+}
+
+// replaces reports whether the fault changes the answer at all; the zero
+// Fault does not.
+func (f Fault) replaces() bool {
+	return f.drop || f.build != nil
+}
+
+// answer builds the fault's response; nil means drop the connection.
+func (f Fault) answer(now time.Time) *response {
+	if f.drop {
+		return nil
+	}
+	return f.build(now)
 }
 
 // Times returns n copies of the fault, to queue it for n requests.
@@ -103,6 +137,30 @@ func FaultLoginPage() Fault {
 	}}
 }
 
+// FaultDropped closes the connection without processing the request and
+// without answering, like a proxy or network failure before the request
+// reaches Sentry. The client sees an error such as EOF. Note that Go's
+// http.Transport resends a GET (not a POST, PUT or DELETE) by itself when
+// this happens on a reused connection.
+func FaultDropped() Fault {
+	return Fault{drop: true}
+}
+
+// FaultProcessedThenBadGateway lets the fake handle the request normally,
+// then answers with a proxy's 502 HTML page instead of the real answer, as
+// when a proxy gives up on an upstream that went on to finish the work. A
+// POST has created its key, a PUT has changed it, a DELETE has deleted it.
+func FaultProcessedThenBadGateway() Fault {
+	return Fault{afterProcessing: true, build: func(time.Time) *response { return proxyPage(502, "Bad Gateway") }}
+}
+
+// FaultProcessedThenDropped lets the fake handle the request normally,
+// then closes the connection without any answer (through http.Hijacker),
+// so the client cannot know whether the request took effect.
+func FaultProcessedThenDropped() Fault {
+	return Fault{afterProcessing: true, drop: true}
+}
+
 // FaultMalformedJSON is a 200 "application/json" answer whose body is cut
 // short.
 func FaultMalformedJSON() Fault {
@@ -138,26 +196,22 @@ type faultQueue struct {
 	faults []Fault
 }
 
-// take removes and builds the first queued fault that applies to path.
-func (q *faultQueue) take(path string, now time.Time) *response {
+// take removes and returns the first queued fault that applies to a
+// request with this escaped path and method, or nil.
+func (q *faultQueue) take(path, method string) *Fault {
 	q.mu.Lock()
-	var fault *Fault
-	for i := range q.faults {
-		if strings.HasPrefix(path, q.faults[i].prefix) {
-			f := q.faults[i]
-			fault = &f
+	defer q.mu.Unlock()
+	for i, f := range q.faults {
+		if f.applies(path, method) {
 			q.faults = append(q.faults[:i], q.faults[i+1:]...)
-			break
+			return &f
 		}
 	}
-	q.mu.Unlock()
-	if fault == nil || fault.build == nil {
-		return nil
-	}
-	return fault.build(now)
+	return nil
 }
 
-// InjectFaults appends faults to the queue. Each serves one request.
+// InjectFaults appends faults to the queue. Each serves one request: the
+// first request it applies to (see Fault.ForPath and Fault.ForMethod).
 func (f *Fake) InjectFaults(faults ...Fault) {
 	f.faults.mu.Lock()
 	defer f.faults.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -333,4 +334,255 @@ func mustGetNoFatal(srv *Server, apiPath string) *http.Response {
 		return nil
 	}
 	return resp
+}
+
+// do sends a request with the default token through the server's client.
+func do(t *testing.T, srv *Server, method, apiPath, body string) (*http.Response, []byte, error) {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, srv.APIURL()+apiPath, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
+}
+
+// TestWriteFaults: faults that strike before processing leave the data
+// alone; the FaultProcessedThen* faults let the write happen and then hide
+// its answer.
+func TestWriteFaults(t *testing.T) {
+	const list = "projects/acme/web/keys/"
+	cases := []struct {
+		name     string
+		fault    Fault
+		status   int // 0: the connection is dropped
+		bodyHas  string
+		newKeys  int
+		logged   int
+		dropsLog bool
+	}{
+		{"processed then 502", FaultProcessedThenBadGateway(), 502, "<title>502 Bad Gateway</title>", 1, 502, false},
+		{"processed then dropped", FaultProcessedThenDropped(), 0, "", 1, 0, true},
+		{"dropped", FaultDropped(), 0, "", 0, 0, true},
+		{"rate limited", FaultRateLimited(), 429, "too frequently", 0, 429, false},
+		{"proxy 503", FaultServiceUnavailable(), 503, "503 Service", 0, 503, false},
+		{"server error", FaultInternalError(), 500, `"Internal Error"`, 0, 500, false},
+		{"zero fault", Fault{}, 201, `"isActive":true`, 1, 201, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := NewServer(Config{})
+			defer srv.Close()
+			srv.AddKeys(1)
+			srv.InjectFaults(tc.fault.ForMethod(http.MethodPost))
+			// The fault waits for a POST: reads pass it by.
+			if resp, _, err := do(t, srv, http.MethodGet, list, ""); err != nil || resp.StatusCode != 200 {
+				t.Fatalf("GET before the POST: %v %v", resp, err)
+			}
+			resp, body, err := do(t, srv, http.MethodPost, list, `{"name": "ambiguous"}`)
+			switch {
+			case tc.status == 0 && err == nil:
+				t.Fatalf("got %d, want a dropped connection", resp.StatusCode)
+			case tc.status != 0 && err != nil:
+				t.Fatal(err)
+			case tc.status != 0 && (resp.StatusCode != tc.status || !strings.Contains(string(body), tc.bodyHas)):
+				t.Fatalf("got %d %q, want %d with %q", resp.StatusCode, body, tc.status, tc.bodyHas)
+			}
+			if n := len(srv.Project().ListedKeys()) - 1; n != tc.newKeys {
+				t.Errorf("%d keys created, want %d", n, tc.newKeys)
+			}
+			if tc.newKeys == 1 && srv.Project().ListedKeys()[0].Name() != "ambiguous" {
+				t.Error("the created key is not the one posted")
+			}
+			reqs := srv.Requests()
+			last := reqs[len(reqs)-1]
+			if last.Method != http.MethodPost || last.Status != tc.logged || string(last.Body) != `{"name": "ambiguous"}` {
+				t.Errorf("logged %s %d %q", last.Method, last.Status, last.Body)
+			}
+			if srv.PendingFaults() != 0 {
+				t.Error("the fault was not used")
+			}
+			// The next request is normal.
+			if resp, _, err := do(t, srv, http.MethodPost, list, `{}`); err != nil || resp.StatusCode != 201 {
+				t.Fatalf("POST after the fault: %v %v", resp, err)
+			}
+		})
+	}
+}
+
+func TestFaultsOnUpdateAndDelete(t *testing.T) {
+	srv := NewServer(Config{})
+	defer srv.Close()
+	keys := srv.AddKeys(2)
+	a, b := keys[0], keys[1]
+	pathA, pathB := "projects/acme/web/keys/"+a.ID()+"/", "projects/acme/web/keys/"+b.ID()+"/"
+	prefixA := "/api/0/" + pathA
+
+	// A fault for DELETE of key a passes by a PUT of a and a DELETE of b.
+	srv.InjectFaults(FaultProcessedThenDropped().ForPath(prefixA).ForMethod(http.MethodDelete))
+	if resp, _, err := do(t, srv, http.MethodPut, pathA, `{"name": "renamed"}`); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("PUT: %v %v", resp, err)
+	}
+	if resp, _, err := do(t, srv, http.MethodDelete, pathB, ""); err != nil || resp.StatusCode != 204 {
+		t.Fatalf("DELETE b: %v %v", resp, err)
+	}
+	if srv.PendingFaults() != 1 {
+		t.Fatal("the fault was used by another request")
+	}
+	if _, _, err := do(t, srv, http.MethodDelete, pathA, ""); err == nil {
+		t.Fatal("DELETE a was answered")
+	}
+	if !a.Deleted() {
+		t.Error("the dropped DELETE did not delete")
+	}
+	// A retried DELETE finds the key gone.
+	if resp, body, err := do(t, srv, http.MethodDelete, pathA, ""); err != nil || resp.StatusCode != 404 ||
+		string(body) != `{"detail":"The requested resource does not exist"}` {
+		t.Fatalf("retried DELETE: %v %s %v", resp, body, err)
+	}
+
+	// A PUT processed then answered by a proxy's 502 took effect; a PUT
+	// refused by the rate limiter did not.
+	c := srv.AddKey(KeySpec{Label: "c"})
+	pathC := "projects/acme/web/keys/" + c.ID() + "/"
+	srv.InjectFaults(FaultProcessedThenBadGateway().ForMethod(http.MethodPut), FaultRateLimited().ForMethod(http.MethodPut))
+	if resp, _, _ := do(t, srv, http.MethodPut, pathC, `{"name": "first", "browserSdkVersion": "8.x"}`); resp == nil || resp.StatusCode != 502 {
+		t.Fatalf("first PUT: %v", resp)
+	}
+	if c.Name() != "first" || c.BrowserSDKVersion() != "8.x" {
+		t.Errorf("the processed PUT left %q %q", c.Name(), c.BrowserSDKVersion())
+	}
+	resp, _, _ := do(t, srv, http.MethodPut, pathC, `{"name": "second"}`)
+	if resp == nil || resp.StatusCode != 429 || resp.Header.Get("X-Sentry-Rate-Limit-Remaining") != "0" {
+		t.Fatalf("second PUT: %v", resp)
+	}
+	if c.Name() != "first" || c.BrowserSDKVersion() != "8.x" {
+		t.Errorf("the refused PUT changed the key: %q %q", c.Name(), c.BrowserSDKVersion())
+	}
+	srv.InjectFaults(FaultInternalError().ForMethod(http.MethodDelete))
+	if resp, _, _ := do(t, srv, http.MethodDelete, pathC, ""); resp == nil || resp.StatusCode != 500 {
+		t.Fatalf("DELETE with a 500 fault: %v", resp)
+	}
+	if c.Deleted() {
+		t.Error("a DELETE that failed before processing deleted the key")
+	}
+}
+
+// TestDroppedWithoutConnection: without a connection to take over, a
+// dropping fault aborts the handler the way net/http understands.
+func TestDroppedWithoutConnection(t *testing.T) {
+	f := New(Config{})
+	f.InjectFaults(FaultDropped())
+	defer func() {
+		if got := recover(); got != http.ErrAbortHandler {
+			t.Errorf("recovered %v, want http.ErrAbortHandler", got)
+		}
+		if reqs := f.Requests(); len(reqs) != 1 || reqs[0].Status != 0 {
+			t.Errorf("log %+v", reqs)
+		}
+	}()
+	get(t, f, keysPath)
+}
+
+func TestRequestLogBodies(t *testing.T) {
+	srv := NewServer(Config{})
+	defer srv.Close()
+	const sent = "{\"name\": \"web\",\n \"rateLimit\": {\"window\": 60, \"count\": 5}}"
+	if _, _, err := do(t, srv, http.MethodPost, "projects/acme/web/keys/", sent); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := do(t, srv, http.MethodGet, "projects/acme/web/keys/", ""); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || string(reqs[0].Body) != sent || reqs[0].Method != "POST" || reqs[0].Status != 201 ||
+		reqs[0].Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("POST logged as %+v", reqs[0])
+	}
+	if reqs[1].Body != nil {
+		t.Errorf("GET logged a body %q", reqs[1].Body)
+	}
+	// The log holds copies.
+	reqs[0].Body[0] = 'X'
+	reqs[0].Header.Set("Authorization", "changed")
+	if again := srv.Requests()[0]; again.Body[0] != '{' || again.Header.Get("Authorization") != "Bearer "+srv.Token() {
+		t.Error("Requests shares the log's bytes or headers")
+	}
+}
+
+// TestConcurrentWrites creates, updates, reads and deletes keys from many
+// goroutines while the test reads the stored keys; run it with -race.
+func TestConcurrentWrites(t *testing.T) {
+	srv := NewServer(Config{RateLimit: -1})
+	defer srv.Close()
+	const workers, rounds = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*rounds)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				resp, body, err := do(t, srv, http.MethodPost, "projects/acme/web/keys/", fmt.Sprintf(`{"name": "w%d-%d"}`, w, i))
+				if err != nil || resp.StatusCode != 201 {
+					errs <- fmt.Errorf("POST: %v %v", resp, err)
+					return
+				}
+				var key struct{ ID string }
+				if err := json.Unmarshal(body, &key); err != nil {
+					errs <- err
+					return
+				}
+				path := "projects/acme/web/keys/" + key.ID + "/"
+				for _, step := range []struct {
+					method, body string
+					status       int
+				}{
+					{http.MethodPut, `{"isActive": false, "rateLimit": {"window": 60, "count": 5}, "browserSdkVersion": "9.x"}`, 200},
+					{http.MethodGet, "", 200},
+					{http.MethodDelete, "", 204},
+					{http.MethodGet, "", 404},
+				} {
+					resp, _, err := do(t, srv, step.method, path, step.body)
+					if err != nil || resp.StatusCode != step.status {
+						errs <- fmt.Errorf("%s %s: %v %v", step.method, path, resp, err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	for range 50 {
+		for _, k := range srv.Project().Keys() {
+			_, _ = k.RateLimit()
+			_ = k.Loader()
+			_ = k.BrowserSDKVersion()
+			_ = k.Deleted()
+			_ = srv.Project().Key(k.ID())
+		}
+		srv.Project().SetDefaultLoaderVersion("8.x")
+		srv.Project().SetRateLimitFeature(true)
+		_ = srv.Requests()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(srv.Project().Keys()); n != 0 {
+		t.Errorf("%d keys left", n)
+	}
 }

@@ -3,12 +3,14 @@ package sentrytest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,23 +27,60 @@ type result struct {
 // with header names exactly as the fake wrote them.
 func serve(t *testing.T, h http.Handler, method, target string, header map[string]string) result {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
+	return send(t, h, method, target, "", header)
+}
+
+// send is serve with a request body.
+func send(t *testing.T, h http.Handler, method, target, body string, header map[string]string) result {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, r)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	body, err := io.ReadAll(rec.Result().Body)
+	answer, err := io.ReadAll(rec.Result().Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return result{status: rec.Code, header: rec.Header(), body: body}
+	return result{status: rec.Code, header: rec.Header(), body: answer}
 }
 
 // get sends an authenticated GET with the fake's default token.
 func get(t *testing.T, f *Fake, target string) result {
 	t.Helper()
 	return serve(t, f, http.MethodGet, target, map[string]string{"Authorization": "Bearer " + f.Token()})
+}
+
+// sendJSON sends a JSON body with the fake's default token.
+func sendJSON(t *testing.T, f *Fake, method, target, body string) result {
+	t.Helper()
+	return send(t, f, method, target, body, map[string]string{
+		"Authorization": "Bearer " + f.Token(),
+		"Content-Type":  "application/json",
+	})
+}
+
+// wantBody checks the status and the exact body.
+func wantBody(t *testing.T, r result, status int, body string) {
+	t.Helper()
+	if r.status != status || string(r.body) != body {
+		t.Fatalf("got %d %s\nwant %d %s", r.status, r.body, status, body)
+	}
+}
+
+// wantInternalError checks Sentry's 500 body.
+func wantInternalError(t *testing.T, r result) {
+	t.Helper()
+	wantStatus(t, r, 500)
+	body := decodeObject(r.body)
+	if len(body) != 2 || body["detail"] != "Internal Error" || !isKeyMaterial(fmt.Sprint(body["errorId"])) {
+		t.Fatalf("500 body %s", r.body)
+	}
 }
 
 // getAs sends a GET with the given Authorization header value ("" for none).

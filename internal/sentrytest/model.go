@@ -83,6 +83,19 @@ type ProjectSpec struct {
 	Inactive bool
 	// Created is the creation time; zero means a deterministic time.
 	Created time.Time
+	// DefaultLoaderVersion is the project option
+	// sentry:default_loader_version: the browserSdkVersion of keys that
+	// have none of their own, and what a PUT without browserSdkVersion
+	// stores. Empty means the profile's (SaaS "10.x", Legacy "4.x").
+	DefaultLoaderVersion string
+	// DefaultLoaderOptions is the project option
+	// sentry:default_loader_options, copied into every key created through
+	// the API. Nil means the profile's: on SaaS hasPerformance and
+	// hasReplay (projects of epoch 10 and later), on Legacy none.
+	DefaultLoaderOptions *LoaderOptions
+	// NoRateLimitFeature turns off the projects:rate-limits feature, which
+	// Sentry enables by default: POST and PUT then ignore rateLimit.
+	NoRateLimitFeature bool
 }
 
 // LoaderOptions are a key's dynamic JavaScript SDK loader options.
@@ -126,10 +139,11 @@ type KeySpec struct {
 	// Created is the creation time; zero means a deterministic time derived
 	// from the key's position.
 	Created time.Time
-	// Loader overrides the dynamic loader options; nil copies the project
-	// default (replay and performance on), as keys created through the API do.
+	// Loader overrides the dynamic loader options; nil copies the project's
+	// default loader options, as keys created through the API do.
 	Loader *LoaderOptions
-	// BrowserSDKVersion defaults to the profile's current loader version.
+	// BrowserSDKVersion is stored on the key; empty means none, and the
+	// API then shows the project's default loader version at read time.
 	BrowserSDKVersion string
 	// UseCase defaults to UseCaseUser.
 	UseCase string
@@ -191,7 +205,11 @@ type Project struct {
 	teams    []*Team
 	active   bool
 	created  time.Time
-	keys     []*Key
+	keys     []*Key // deleted keys are removed
+
+	defaultLoaderVersion string
+	defaultLoader        LoaderOptions
+	rateLimitFeature     bool
 }
 
 // Key is a handle on a client key (DSN). Its project, internal id and key
@@ -207,7 +225,7 @@ type Key struct {
 	rlCount    int
 	created    time.Time
 	loader     LoaderOptions
-	sdkVersion string
+	sdkVersion string // "" until set: reads show the project's default
 	useCase    string
 	store      bool
 	deleted    bool
@@ -336,6 +354,52 @@ func (p *Project) AddTeam(t *Team) {
 	}
 }
 
+// SetDefaultLoaderVersion changes the project's default loader version
+// (see ProjectSpec.DefaultLoaderVersion); empty means the profile's.
+func (p *Project) SetDefaultLoaderVersion(version string) {
+	f := p.org.f
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if version == "" {
+		version = f.profile().sdkVersion
+	}
+	p.defaultLoaderVersion = version
+}
+
+// SetDefaultLoaderOptions changes the loader options that keys created
+// through the API get from now on.
+func (p *Project) SetDefaultLoaderOptions(opts LoaderOptions) {
+	p.org.f.mu.Lock()
+	defer p.org.f.mu.Unlock()
+	p.defaultLoader = opts
+}
+
+// SetRateLimitFeature turns the projects:rate-limits feature on or off.
+// While it is off, POST and PUT ignore rateLimit; stored limits stay and
+// are still shown.
+func (p *Project) SetRateLimitFeature(on bool) {
+	p.org.f.mu.Lock()
+	defer p.org.f.mu.Unlock()
+	p.rateLimitFeature = on
+}
+
+// Key returns the project's key with the given public id, whether the API
+// lists it or not, or nil when there is none (or it was deleted).
+func (p *Project) Key(id string) *Key {
+	p.org.f.mu.RLock()
+	defer p.org.f.mu.RUnlock()
+	return p.keyByPublic(id)
+}
+
+func (p *Project) keyByPublic(id string) *Key {
+	for _, k := range p.keys {
+		if k.public == id {
+			return k
+		}
+	}
+	return nil
+}
+
 // AddKey adds one client key to the project.
 func (p *Project) AddKey(spec KeySpec) *Key {
 	f := p.org.f
@@ -381,7 +445,7 @@ func (p *Project) ListedKeys() []*Key {
 func (p *Project) liveKeys(keep func(*Key) bool) []*Key {
 	var out []*Key
 	for _, k := range p.keys {
-		if !k.deleted && keep(k) {
+		if keep(k) {
 			out = append(out, k)
 		}
 	}
@@ -483,12 +547,62 @@ func (k *Key) SetRateLimit(window, count int) {
 	k.rlWindow, k.rlCount = window, count
 }
 
-// Delete removes the key; it disappears from every response.
+// RateLimit returns the stored rate limit. Zeros may be stored (a PUT can
+// set them); the API shows rateLimit null unless both are non-zero.
+func (k *Key) RateLimit() (window, count int) {
+	f := k.project.org.f
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return k.rlWindow, k.rlCount
+}
+
+// BrowserSDKVersion returns the loader version the API shows: the key's
+// own, or the project's default when the key has none.
+func (k *Key) BrowserSDKVersion() string {
+	f := k.project.org.f
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return k.browserSDKVersion()
+}
+
+func (k *Key) browserSDKVersion() string {
+	if k.sdkVersion != "" {
+		return k.sdkVersion
+	}
+	return k.project.defaultLoaderVersion
+}
+
+// Loader returns the key's dynamic loader options.
+func (k *Key) Loader() LoaderOptions {
+	f := k.project.org.f
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return k.loader
+}
+
+// Delete removes the key for good, as DELETE does: it disappears from
+// every response and from its project.
 func (k *Key) Delete() {
 	f := k.project.org.f
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	k.delete()
+}
+
+func (k *Key) delete() {
+	if k.deleted {
+		return
+	}
 	k.deleted = true
+	k.project.keys = slices.DeleteFunc(k.project.keys, func(other *Key) bool { return other == k })
+}
+
+// Deleted reports whether the key was deleted.
+func (k *Key) Deleted() bool {
+	f := k.project.org.f
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return k.deleted
 }
 
 // RawJSON returns the exact bytes the API sends for this key.

@@ -3,6 +3,7 @@ package sentrytest
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -142,7 +143,7 @@ func TestOrganizationKeysAuth(t *testing.T) {
 	if got, want := r.first("WWW-Authenticate"), `Bearer error="insufficient_scope", scope="org:admin org:read org:write"`; got != want {
 		t.Errorf("WWW-Authenticate %q, want %q", got, want)
 	}
-	for _, scope := range orgScopes {
+	for _, scope := range orgScopeMap[http.MethodGet] {
 		f.AddToken(TokenSpec{Token: scope, Scopes: []string{scope}, Role: RoleMember})
 		wantStatus(t, getAs(t, f, orgKeysPath, "Bearer "+scope), 200)
 	}

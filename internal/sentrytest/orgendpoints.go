@@ -1,6 +1,7 @@
 package sentrytest
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,13 +22,9 @@ const (
 	projectsPerPage   = 100
 )
 
-// organizationFromRequest is OrganizationPermission.has_permission followed
-// by OrganizationEndpoint.convert_args: scope check, lookup by slug or id,
-// then membership.
+// organizationFromRequest is OrganizationEndpoint.convert_args, run once
+// the scope check passed: lookup by slug or id, then membership.
 func (f *Fake) organizationFromRequest(req *apiRequest) (*Organization, *response) {
-	if resp := f.requireScope(req.token, orgScopes); resp != nil {
-		return nil, resp
-	}
 	org := f.findOrganization(req.route.org)
 	if org == nil {
 		return nil, detailResponse(404, msgNotFound)
@@ -66,8 +63,7 @@ func (f *Fake) listOrganizationKeys(req *apiRequest) (*response, *linkCursors) {
 // findTeam resolves the team parameter: digits are an id, anything else a
 // slug, both exact.
 func findTeam(org *Organization, param string) *Team {
-	if isDecimal(param) {
-		id, ok := decimalID(param)
+	if id, isDecimal, ok := decimalID(param); isDecimal {
 		if !ok {
 			return nil
 		}
@@ -94,11 +90,15 @@ func (f *Fake) requestedProjects(req *apiRequest, org *Organization) ([]*Project
 	}
 	ids := map[string]bool{}
 	for _, raw := range req.query.getList("project") {
-		n, ok := parsePyInt(raw)
-		if !ok {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		switch {
+		case errors.Is(err, strconv.ErrRange):
+			ids[raw] = true // a valid id that matches no project
+		case err != nil:
 			return nil, detailResponse(400, msgInvalidProject)
+		default:
+			ids[strconv.FormatInt(n, 10)] = true
 		}
-		ids[n.String()] = true
 	}
 
 	includeAll := false

@@ -1,19 +1,27 @@
 package sentrytest
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"math/big"
+	"strconv"
 	"strings"
 )
 
-// This file reproduces Sentry's cursor pagination: the Cursor string format
-// (src/sentry/utils/cursors.py), the keyset Paginator used with
-// order_by="-id" and the OffsetPaginator (src/sentry/api/paginator.py), the
-// per_page rules (src/sentry/utils/pagination_factory.py) and the Link header
-// (CURSOR_LINK_HEADER in src/sentry/api/base.py). It follows the Python
-// code step by step, quirks included, so that every cursor the fake emits is
-// the one a real server would emit for the same rows.
+// This file reproduces Sentry's cursor pagination as far as a client can
+// reach it: the Cursor string format (src/sentry/utils/cursors.py), the
+// keyset Paginator used with order_by="-id" and the OffsetPaginator
+// (src/sentry/api/paginator.py), the per_page rules
+// (src/sentry/utils/pagination_factory.py) and the Link header
+// (CURSOR_LINK_HEADER in src/sentry/api/base.py). Every cursor the fake
+// emits, previous-page cursors included, is the one a real server would
+// emit for the same rows.
+//
+// Left out, because clients only send back cursors they were given: float
+// cursor values and numbers beyond int64 (Sentry accepts both; the fake
+// answers "Invalid cursor parameter."), and paging backwards through a
+// keyset list with a previous-page cursor (answered with a 400 that names
+// the fake).
 
 const (
 	maxPerPage           = 100
@@ -21,76 +29,19 @@ const (
 	msgPerPageRange      = "Invalid per_page value. Must be between 1 and %d."
 	msgInvalidCursor     = "Invalid cursor parameter."
 	msgNegativeOffset    = "Pagination offset cannot be negative"
+	msgNoBackwardPaging  = "sentrytest: the fake does not page backwards through key lists (cursor with is_prev=1)"
 	linkEntryFormat      = `<%s&cursor=%s>; rel="%s"; results="%s"; cursor="%s"`
 	linkPreviousRelation = "previous"
 	linkNextRelation     = "next"
 )
 
-// number is the value part of a cursor: a Python int (arbitrary precision)
-// or, when the text contains a dot, a Python float.
-type number struct {
-	isFloat bool
-	f       float64
-	i       *big.Int
-}
-
-func intNumber(v int64) number { return number{i: big.NewInt(v)} }
-
-// truthy reports Python truthiness (non-zero).
-func (n number) truthy() bool {
-	if n.isFloat {
-		return n.f != 0
-	}
-	return n.i != nil && n.i.Sign() != 0
-}
-
-// cmpInt compares n with v like Python compares an int or float with an int.
-func (n number) cmpInt(v int64) int {
-	if n.isFloat {
-		switch fv := float64(v); {
-		case n.f < fv:
-			return -1
-		case n.f > fv:
-			return 1
-		}
-		return 0
-	}
-	if n.i == nil {
-		return big.NewInt(0).Cmp(big.NewInt(v))
-	}
-	return n.i.Cmp(big.NewInt(v))
-}
-
-// orZero implements Python's "value or 0".
-func (n number) orZero() number {
-	if !n.truthy() {
-		return intNumber(0)
-	}
-	return n
-}
-
-// String formats the number like Python's str().
-func (n number) String() string {
-	if n.isFloat {
-		return formatPyFloat(n.f)
-	}
-	if n.i == nil {
-		return "0"
-	}
-	return n.i.String()
-}
-
 // cursor is Sentry's Cursor: value:offset:is_prev, plus has_results, which
 // only feeds the results attribute of the Link header.
 type cursor struct {
-	value      number
-	offset     *big.Int
+	value      int64
+	offset     int64
 	isPrev     bool
 	hasResults bool
-}
-
-func newCursor(value number, offset int64, isPrev, hasResults bool) cursor {
-	return cursor{value: value, offset: big.NewInt(offset), isPrev: isPrev, hasResults: hasResults}
 }
 
 // String formats the cursor like str(Cursor): "%s:%s:%s" with int(is_prev).
@@ -99,38 +50,26 @@ func (c cursor) String() string {
 	if c.isPrev {
 		prev = 1
 	}
-	return fmt.Sprintf("%s:%s:%d", c.value, c.offset, prev)
+	return fmt.Sprintf("%d:%d:%d", c.value, c.offset, prev)
 }
 
-// parseCursor parses a cursor like Cursor.from_string.
+// parseCursor parses the integer form of Cursor.from_string: three
+// colon-separated integers, any non-zero is_prev meaning a previous-page
+// cursor.
 func parseCursor(s string) (cursor, bool) {
 	bits := strings.Split(s, ":")
 	if len(bits) != 3 {
 		return cursor{}, false
 	}
-	var value number
-	if strings.Contains(bits[0], ".") {
-		f, ok := parsePyFloat(bits[0])
-		if !ok {
+	var n [3]int64
+	for i, bit := range bits {
+		v, err := strconv.ParseInt(bit, 10, 64)
+		if err != nil {
 			return cursor{}, false
 		}
-		value = number{isFloat: true, f: f}
-	} else {
-		i, ok := parsePyInt(bits[0])
-		if !ok {
-			return cursor{}, false
-		}
-		value = number{i: i}
+		n[i] = v
 	}
-	offset, ok := parsePyInt(bits[1])
-	if !ok {
-		return cursor{}, false
-	}
-	isPrev, ok := parsePyInt(bits[2])
-	if !ok {
-		return cursor{}, false
-	}
-	return cursor{value: value, offset: offset, isPrev: isPrev.Sign() != 0}, true
+	return cursor{value: n[0], offset: n[1], isPrev: n[2] != 0}, true
 }
 
 // pageRequest holds the parsed pagination parameters of a request.
@@ -140,19 +79,22 @@ type pageRequest struct {
 }
 
 // parsePageRequest reads per_page and cursor like Endpoint.paginate:
-// per_page first, then the cursor, each failing with a 400.
+// per_page first, then the cursor, each failing with a 400. A well-formed
+// per_page beyond int64 is out of range, as for Python's int().
 func parsePageRequest(q queryDict, defaultPerPage int) (pageRequest, *response) {
 	limit := defaultPerPage
 	if raw, ok := q.get("per_page"); ok {
-		n, ok := parsePyInt(raw)
-		if !ok {
-			return pageRequest{}, detailResponse(400, msgInvalidPerPage)
-		}
 		highest := max(maxPerPage, defaultPerPage)
-		if n.Cmp(big.NewInt(1)) < 0 || n.Cmp(big.NewInt(int64(highest))) > 0 {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		switch {
+		case errors.Is(err, strconv.ErrRange):
+			return pageRequest{}, detailResponse(400, fmt.Sprintf(msgPerPageRange, highest))
+		case err != nil:
+			return pageRequest{}, detailResponse(400, msgInvalidPerPage)
+		case n < 1 || n > int64(highest):
 			return pageRequest{}, detailResponse(400, fmt.Sprintf(msgPerPageRange, highest))
 		}
-		limit = int(n.Int64())
+		limit = int(n)
 	}
 	pr := pageRequest{limit: limit}
 	if raw, _ := q.get("cursor"); raw != "" {
@@ -171,72 +113,46 @@ type page[T any] struct {
 	prev, next cursor
 }
 
-// keysetPage pages items, which must be sorted by id descending, exactly
-// like Sentry's Paginator with order_by="-id". A negative or oversized
-// offset makes Django fail while slicing, which Sentry answers with a 500;
-// ok is false in that case.
-func keysetPage[T any](items []T, id func(T) int64, req pageRequest) (p page[T], ok bool) {
-	cur := newCursor(intNumber(0), 0, false, false)
+// keysetPage pages items, which must be sorted by id descending, like
+// Sentry's Paginator with order_by="-id" going forward. A negative offset
+// makes Django fail while slicing, which Sentry answers with a 500.
+func keysetPage[T any](items []T, id func(T) int64, req pageRequest) (page[T], *response) {
+	var cur cursor
 	if req.cursor != nil {
 		cur = *req.cursor
 	}
-	if cur.offset.Sign() < 0 || !cur.offset.IsInt64() {
-		return page[T]{}, false
-	}
-	offset := cur.offset.Int64()
-	limit := int64(req.limit)
-	value := cur.value
-
-	// build_queryset: a previous-page cursor flips the order to ascending and
-	// the keyset condition to id >= value.
-	rows := make([]T, 0, len(items))
-	for i := range items {
-		item := items[i]
-		if cur.isPrev {
-			item = items[len(items)-1-i]
-		}
-		if value.truthy() {
-			if cur.isPrev && value.cmpInt(id(item)) > 0 {
-				continue
-			}
-			if !cur.isPrev && value.cmpInt(id(item)) < 0 {
-				continue
-			}
-		}
-		rows = append(rows, item)
-	}
-
-	extra := int64(1)
-	if cur.isPrev && value.truthy() {
-		extra++
-	}
-	results := sliceRows(rows, offset, limit+extra)
-	if cur.isPrev && value.truthy() {
-		if len(results) > 0 && value.cmpInt(id(results[0])) == 0 {
-			results = results[1:]
-		} else if int64(len(results)) == offset+limit+extra {
-			results = results[:len(results)-1]
-		}
-	}
-	if cur.isPrev {
-		for i, j := 0, len(results)-1; i < j; i, j = i+1, j-1 {
-			results[i], results[j] = results[j], results[i]
-		}
-	}
-
-	nextValue, nextOffset, hasNext := buildNextValues(cur, results, id, limit)
-	prevValue, prevOffset, hasPrev := buildPrevValues(cur, results, id, limit)
 	switch {
-	case cur.isPrev && hasPrev:
-		results = results[1:]
-	case !cur.isPrev:
-		results = results[:min(int64(len(results)), limit)]
+	case cur.isPrev:
+		return page[T]{}, detailResponse(400, msgNoBackwardPaging)
+	case cur.offset < 0:
+		return page[T]{}, internalErrorResponse()
+	}
+	limit := int64(req.limit)
+
+	// build_queryset: a cursor value keeps the rows with id <= value.
+	rows := items
+	if cur.value != 0 {
+		rows = make([]T, 0, len(items))
+		for _, item := range items {
+			if id(item) <= cur.value {
+				rows = append(rows, item)
+			}
+		}
+	}
+	results := sliceRows(rows, cur.offset, limit+1)
+	nextValue, nextOffset, hasNext := buildNextValues(cur, results, id, limit)
+
+	// _build_prev_values going forward: the first row's id, no offset, and
+	// a previous page whenever the cursor had a value or an offset.
+	var prevValue int64
+	if len(results) > 0 {
+		prevValue = id(results[0])
 	}
 	return page[T]{
-		items: results,
-		next:  newCursor(nextValue.orZero(), nextOffset, false, hasNext),
-		prev:  newCursor(prevValue.orZero(), prevOffset, true, hasPrev),
-	}, true
+		items: results[:min(int64(len(results)), limit)],
+		next:  cursor{value: nextValue, offset: nextOffset, hasResults: hasNext},
+		prev:  cursor{value: prevValue, isPrev: true, hasResults: cur.value != 0 || cur.offset != 0},
+	}, nil
 }
 
 // sliceRows returns rows[offset:offset+count], clamped like a SQL OFFSET/LIMIT.
@@ -254,24 +170,20 @@ func sliceRows[T any](rows []T, offset, count int64) []T {
 	return out
 }
 
-// buildNextValues is _build_next_values with is_desc=True.
-func buildNextValues[T any](cur cursor, results []T, id func(T) int64, limit int64) (number, int64, bool) {
-	value := cur.value
-	offset := cur.offset.Int64()
+// buildNextValues is _build_next_values with is_desc=True and is_prev=False.
+func buildNextValues[T any](cur cursor, results []T, id func(T) int64, limit int64) (value, offset int64, hasNext bool) {
+	value, offset = cur.value, cur.offset
 	n := int64(len(results))
-	if !value.truthy() && n > 0 {
-		value = intNumber(id(results[0]))
-	}
-	if cur.isPrev {
-		return value, 0, true
-	}
 	if n == 0 {
 		return value, offset, false
 	}
-	hasNext := n > limit
+	if value == 0 {
+		value = id(results[0])
+	}
+	hasNext = n > limit
 	nextValue := id(results[n-1])
-	if value.cmpInt(nextValue) == 0 {
-		return intNumber(nextValue), offset + limit, hasNext
+	if value == nextValue {
+		return nextValue, offset + limit, hasNext
 	}
 	nextOffset := int64(0)
 	start := n - 1
@@ -284,127 +196,54 @@ func buildNextValues[T any](cur cursor, results []T, id func(T) int64, limit int
 		}
 		nextOffset++
 	}
-	return intNumber(nextValue), nextOffset, hasNext
-}
-
-// buildPrevValues is _build_prev_values with is_desc=True.
-func buildPrevValues[T any](cur cursor, results []T, id func(T) int64, limit int64) (number, int64, bool) {
-	value := cur.value
-	offset := cur.offset.Int64()
-	n := int64(len(results))
-	var hasPrev bool
-	if cur.isPrev {
-		hasPrev = n > limit
-	} else {
-		hasPrev = value.truthy() || offset != 0
-	}
-	first := int64(0)
-	if cur.isPrev && hasPrev {
-		first = 1
-	}
-	prevValue := intNumber(0)
-	var prevID int64
-	if n > 0 {
-		prevID = id(results[first])
-		prevValue = intNumber(prevID)
-	}
-	prevOffset := int64(0)
-	if cur.isPrev {
-		prevOffset = offset
-	}
-	if !cur.isPrev || n == 0 {
-		return prevValue, prevOffset, hasPrev
-	}
-	if value.cmpInt(prevID) == 0 {
-		return prevValue, offset + limit, hasPrev
-	}
-	prevOffset = 0
-	i := int64(1)
-	if hasPrev {
-		i++
-	}
-	for ; i < n; i++ {
-		if id(results[i]) < prevID {
-			break
-		}
-		prevOffset++
-	}
-	return prevValue, prevOffset, hasPrev
+	return nextValue, nextOffset, hasNext
 }
 
 // offsetPage pages items like Sentry's OffsetPaginator, whose cursors are
-// {per_page}:{page}:{is_prev}. It returns a non-nil response for the 400 and
-// 500 answers a real server gives to unusable cursors.
+// {per_page}:{page}:{is_prev} and which ignores is_prev. It returns a
+// non-nil response for the 400 and 500 answers a real server gives to
+// unusable cursors, such as the previous cursor of a first page.
 func offsetPage[T any](items []T, req pageRequest) (page[T], *response) {
-	cur := newCursor(intNumber(0), 0, false, false)
+	var cur cursor
 	if req.cursor != nil {
 		cur = *req.cursor
 	}
 	limit := int64(req.limit)
 	pageIndex := cur.offset
 
-	// offset = page * value; stop = offset + (value or limit) + 1. A float
-	// value makes the slice bounds floats, which Django truncates when it
-	// renders LIMIT/OFFSET.
+	// offset = page * value; stop = offset + (value or limit) + 1.
 	step := cur.value
-	if !step.truthy() {
-		step = intNumber(limit)
+	if step == 0 {
+		step = limit
 	}
-	var start float64
-	if cur.value.isFloat {
-		pf, _ := new(big.Float).SetInt(pageIndex).Float64()
-		start = pf * cur.value.f
-	} else {
-		off := new(big.Int).Mul(pageIndex, cur.value.bigValue())
-		if off.Sign() < 0 {
-			return page[T]{}, detailResponse(400, msgNegativeOffset)
-		}
-		start, _ = new(big.Float).SetInt(off).Float64()
-	}
-	if start < 0 {
+	start, overflow := mulInt64(pageIndex, cur.value)
+	if !overflow && start < 0 {
 		return page[T]{}, detailResponse(400, msgNegativeOffset)
 	}
-	// Django refuses negative slice bounds and NaN; PostgreSQL refuses
-	// bounds beyond a bigint.
-	first, ok1 := sliceBound(start)
-	count, ok2 := sliceBound(step.floatValue() + 1)
-	if !ok1 || !ok2 {
+	// Django refuses a negative slice bound; PostgreSQL refuses bounds
+	// beyond a bigint.
+	if overflow || step+1 < 0 || start > math.MaxInt64-step-1 {
 		return page[T]{}, internalErrorResponse()
 	}
-	results := sliceRows(items, first, count)
-	if cur.value.cmpInt(limit) != 0 && int64(len(results)) > limit+1 {
+	results := sliceRows(items, start, step+1)
+	if cur.value != limit && int64(len(results)) > limit+1 {
 		results = results[int64(len(results))-(limit+1):]
 	}
 	hasNext := int64(len(results)) > limit
-	results = results[:min(int64(len(results)), limit)]
-	next := cursor{value: intNumber(limit), offset: new(big.Int).Add(pageIndex, big.NewInt(1)), hasResults: hasNext}
-	prev := cursor{value: intNumber(limit), offset: new(big.Int).Sub(pageIndex, big.NewInt(1)), isPrev: true,
-		hasResults: pageIndex.Sign() > 0}
-	return page[T]{items: results, next: next, prev: prev}, nil
+	return page[T]{
+		items: results[:min(int64(len(results)), limit)],
+		next:  cursor{value: limit, offset: pageIndex + 1, hasResults: hasNext},
+		prev:  cursor{value: limit, offset: pageIndex - 1, isPrev: true, hasResults: pageIndex > 0},
+	}, nil
 }
 
-// sliceBound converts a slice bound to an integer, like Django's "%d"
-// rendering of LIMIT and OFFSET; ok is false when the database would fail.
-func sliceBound(f float64) (int64, bool) {
-	if math.IsNaN(f) || f < 0 || f >= math.MaxInt64 {
+// mulInt64 multiplies a and b, reporting whether the product overflows.
+func mulInt64(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
 		return 0, false
 	}
-	return int64(f), true
-}
-
-func (n number) floatValue() float64 {
-	if n.isFloat {
-		return n.f
-	}
-	f, _ := new(big.Float).SetInt(n.bigValue()).Float64()
-	return f
-}
-
-func (n number) bigValue() *big.Int {
-	if n.i == nil {
-		return big.NewInt(0)
-	}
-	return n.i
+	p := a * b
+	return p, p/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64)
 }
 
 // linkHeader builds the two-entry Link header of a paginated response.

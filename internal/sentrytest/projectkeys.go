@@ -4,20 +4,17 @@ import (
 	"strings"
 )
 
-// The per-project endpoints:
+// The per-project read endpoints (the writes are in keywrite.go):
 //
 //	GET /api/0/projects/{org}/{project}/keys/           ProjectKeysEndpoint
 //	GET /api/0/projects/{org}/{project}/keys/{key_id}/  ProjectKeyDetailsEndpoint
 //
 // Handlers run with f.mu read-locked.
 
-// projectFromRequest is ProjectPermission.has_permission followed by
-// ProjectEndpoint.convert_args: scope check, lookup by slug or id, rename
-// redirect, status check and object permission.
+// projectFromRequest is ProjectEndpoint.convert_args, run once the scope
+// check passed: lookup by slug or id, rename redirect, status check and
+// object permission.
 func (f *Fake) projectFromRequest(req *apiRequest) (*Project, *response) {
-	if resp := f.requireScope(req.token, projectScopes); resp != nil {
-		return nil, resp
-	}
 	orgSeg, projSeg := req.route.org, req.route.project
 	p := f.findProject(orgSeg, projSeg)
 	if p == nil {
@@ -33,14 +30,13 @@ func (f *Fake) projectFromRequest(req *apiRequest) (*Project, *response) {
 }
 
 // findProject looks a project up the way convert_args does: each segment
-// is an id when it is decimal, a slug otherwise.
+// is an id when it is all digits, a slug otherwise.
 func (f *Fake) findProject(orgSeg, projSeg string) *Project {
 	org := f.findOrganization(orgSeg)
 	if org == nil {
 		return nil
 	}
-	if isDecimal(projSeg) {
-		id, ok := decimalID(projSeg)
+	if id, isDecimal, ok := decimalID(projSeg); isDecimal {
 		if !ok {
 			return nil
 		}
@@ -131,24 +127,18 @@ func (f *Fake) keyPage(req *apiRequest, keys []*Key) (*response, *linkCursors) {
 	if errResp != nil {
 		return errResp, nil
 	}
-	pg, ok := keysetPage(keys, (*Key).InternalID, pr)
-	if !ok {
-		return internalErrorResponse(), nil
+	pg, errResp := keysetPage(keys, (*Key).InternalID, pr)
+	if errResp != nil {
+		return errResp, nil
 	}
 	return jsonResponse(200, f.keyList(pg.items)), &linkCursors{prev: pg.prev, next: pg.next}
 }
 
-// getProjectKey is ProjectKeyDetailsEndpoint.get: the key by its public id,
-// active or not, among the keys API tokens may see.
+// getProjectKey is ProjectKeyDetailsEndpoint.get.
 func (f *Fake) getProjectKey(req *apiRequest) *response {
-	p, errResp := f.projectFromRequest(req)
+	k, errResp := f.keyFromRequest(req)
 	if errResp != nil {
 		return errResp
 	}
-	for _, k := range p.keys {
-		if !k.deleted && k.listable() && k.public == req.route.key {
-			return jsonResponse(200, marshalJSON(f.keyObject(k)))
-		}
-	}
-	return detailResponse(404, msgNotFound)
+	return jsonResponse(200, marshalJSON(f.keyObject(k)))
 }

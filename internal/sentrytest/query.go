@@ -2,40 +2,39 @@ package sentrytest
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
-// queryDict mimics Django's QueryDict: a multi-value map that remembers the
-// order in which each key first appeared. Sentry reads parameters with get
-// (last value wins) or getlist, and rebuilds Link URLs with urlencode, which
-// groups the values of a key together in first-appearance order.
+// queryDict is the part of Django's QueryDict that Sentry's key endpoints
+// use: a multi-value map that remembers the order in which each key first
+// appeared. Sentry reads parameters with get (last value wins) or getlist,
+// and rebuilds Link URLs with urlencode, which groups the values of a key
+// together in first-appearance order.
 type queryDict struct {
 	keys   []string
 	values map[string][]string
 }
 
-// parseQueryDict parses a raw query string the way Django does: split on
-// "&", keep blank values, "+" means space, undecodable percent escapes stay
-// literal and invalid UTF-8 becomes U+FFFD.
+// parseQueryDict splits a raw query string on "&", keeping blank values;
+// "+" means a space and an escape that does not decode stays literal.
 func parseQueryDict(raw string) queryDict {
 	q := queryDict{values: map[string][]string{}}
-	if !utf8.ValidString(raw) {
-		// Django falls back to ISO-8859-1 for raw non-UTF-8 bytes.
-		runes := make([]rune, len(raw))
-		for i := 0; i < len(raw); i++ {
-			runes[i] = rune(raw[i])
-		}
-		raw = string(runes)
-	}
-	for _, field := range strings.Split(raw, "&") {
+	for field := range strings.SplitSeq(raw, "&") {
 		if field == "" {
 			continue
 		}
 		name, value, _ := strings.Cut(field, "=")
-		q.add(pyUnquotePlus(name), pyUnquotePlus(value))
+		q.add(unquotePlus(name), unquotePlus(value))
 	}
 	return q
+}
+
+func unquotePlus(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return strings.ReplaceAll(s, "+", " ")
 }
 
 func (q *queryDict) add(key, value string) {
@@ -60,7 +59,8 @@ func (q queryDict) getList(key string) []string {
 }
 
 // encodeWithout re-encodes the query like QueryDict.urlencode after popping
-// the given key.
+// the given key. url.QueryEscape escapes the same bytes as Python's
+// quote_plus.
 func (q queryDict) encodeWithout(drop string) string {
 	var parts []string
 	for _, k := range q.keys {
@@ -72,53 +72,6 @@ func (q queryDict) encodeWithout(drop string) string {
 		}
 	}
 	return strings.Join(parts, "&")
-}
-
-// pyUnquotePlus decodes like Python's unquote_plus with errors="replace".
-func pyUnquotePlus(s string) string {
-	s = strings.ReplaceAll(s, "+", " ")
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		b = append(b, s[i])
-	}
-	return toValidUTF8(b)
-}
-
-// toValidUTF8 replaces each byte that is not part of valid UTF-8 with U+FFFD.
-func toValidUTF8(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	var sb strings.Builder
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		sb.WriteRune(r)
-		b = b[size:]
-	}
-	return sb.String()
-}
-
-func isHex(c byte) bool {
-	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
 }
 
 // pyQuote percent-encodes the UTF-8 bytes of s like Python's
@@ -144,4 +97,22 @@ func pyQuote(s, safe string) string {
 // absoluteURI joins a URL prefix and a path like Sentry's absolute_uri.
 func absoluteURI(prefix, path string) string {
 	return strings.TrimRight(prefix, "/") + "/" + strings.TrimLeft(path, "/")
+}
+
+// decimalID converts a path segment or parameter made of ASCII digits to
+// an id, as the API's convert_args does for segments that are not slugs.
+// ok is false when s is not all digits; values beyond int64 match nothing,
+// as out-of-range lookups do in Django.
+func decimalID(s string) (id int64, isDecimal, ok bool) {
+	if s == "" {
+		return 0, false, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false, false
+		}
+	}
+	var err error
+	id, err = strconv.ParseInt(s, 10, 64)
+	return id, true, err == nil
 }

@@ -1,6 +1,7 @@
 package sentrytest
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"sync"
@@ -19,8 +20,11 @@ type Request struct {
 	// Header holds every request header, Authorization and User-Agent
 	// included.
 	Header http.Header
-	// Status is the status code answered, 0 if the client went away during
-	// an injected latency.
+	// Body is the request body exactly as sent; nil when empty.
+	Body []byte
+	// Status is the status code answered; 0 when no answer was sent: the
+	// client went away during an injected latency, or a fault dropped the
+	// connection.
 	Status int
 	// Time is when the request was recorded.
 	Time time.Time
@@ -37,12 +41,13 @@ type requestLog struct {
 	entries []Request
 }
 
-func (l *requestLog) add(r *http.Request, status int) {
+func (l *requestLog) add(r *http.Request, body []byte, status int) {
 	entry := Request{
 		Method:   r.Method,
 		Path:     r.URL.EscapedPath(),
 		RawQuery: r.URL.RawQuery,
 		Header:   r.Header.Clone(),
+		Body:     cloneBody(body),
 		Status:   status,
 		Time:     time.Now(),
 	}
@@ -51,12 +56,24 @@ func (l *requestLog) add(r *http.Request, status int) {
 	l.entries = append(l.entries, entry)
 }
 
-// Requests returns a copy of the request log, oldest first.
+func cloneBody(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return bytes.Clone(b)
+}
+
+// Requests returns a copy of the request log, oldest first. The caller may
+// change the copy freely.
 func (f *Fake) Requests() []Request {
 	f.log.mu.Lock()
 	defer f.log.mu.Unlock()
 	out := make([]Request, len(f.log.entries))
-	copy(out, f.log.entries)
+	for i, e := range f.log.entries {
+		e.Header = e.Header.Clone()
+		e.Body = cloneBody(e.Body)
+		out[i] = e
+	}
 	return out
 }
 

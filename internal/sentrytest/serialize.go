@@ -12,7 +12,8 @@ import (
 
 // profileSettings gathers what differs between the two profiles.
 type profileSettings struct {
-	sdkVersion     string
+	sdkVersion     string        // a new project's default loader version
+	loaderOptions  LoaderOptions // a new project's default loader options
 	sdkChoices     []string
 	epoch          time.Time // base of synthetic creation times
 	formatTime     func(time.Time) string
@@ -24,6 +25,7 @@ type profileSettings struct {
 var (
 	saasProfile = profileSettings{
 		sdkVersion:     "10.x",
+		loaderOptions:  LoaderOptions{HasReplay: true, HasPerformance: true},
 		sdkChoices:     []string{"10.x", "9.x", "8.x", "7.x"},
 		epoch:          time.Date(2026, 1, 29, 17, 40, 0, 0, time.UTC),
 		formatTime:     formatMicros,
@@ -226,7 +228,7 @@ func (f *Fake) keyObject(k *Key) jsonObject {
 		{"isActive", k.active},
 		{"rateLimit", rateLimit},
 		{"dsn", dsn},
-		{"browserSdkVersion", k.sdkVersion},
+		{"browserSdkVersion", k.browserSDKVersion()},
 		{"browserSdk", jsonObject{{"choices", choices}}},
 		{"dateCreated", prof.formatTime(k.created)},
 	}

@@ -2,6 +2,7 @@ package sentrytest
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -98,11 +99,73 @@ const (
 	routeProjectKey
 	routeOrgProjectKeys
 	routeOrgProjects
+	routeHealth
 )
 
-// listsKeys reports whether the route is one of the rate-limited key lists.
-func (r route) listsKeys() bool {
-	return r.kind == routeProjectKeys || r.kind == routeOrgProjectKeys
+// endpoint describes what Sentry's view for a route has: its handlers and
+// the scope_map of its permission class.
+type endpoint struct {
+	// allow is the Allow header: the view's handlers in Django's
+	// http_method_names order, HEAD (Django adds it to views with a get)
+	// and OPTIONS included.
+	allow  string
+	scopes map[string][]string
+}
+
+var (
+	// projectScopeMap is ProjectPermission.scope_map.
+	projectScopeMap = map[string][]string{
+		http.MethodGet:    {"project:read", "project:write", "project:admin"},
+		http.MethodPost:   {"project:write", "project:admin"},
+		http.MethodPut:    {"project:write", "project:admin"},
+		http.MethodDelete: {"project:admin"},
+	}
+	// orgScopeMap is OrganizationPermission.scope_map.
+	orgScopeMap = map[string][]string{
+		http.MethodGet:    {"org:read", "org:write", "org:admin"},
+		http.MethodPost:   {"org:write", "org:admin"},
+		http.MethodPut:    {"org:write", "org:admin"},
+		http.MethodDelete: {"org:admin"},
+	}
+	endpoints = map[routeKind]endpoint{
+		routeProjectKeys:    {"GET, POST, HEAD, OPTIONS", projectScopeMap},
+		routeProjectKey:     {"GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap},
+		routeOrgProjectKeys: {"GET, HEAD, OPTIONS", orgScopeMap},
+		routeOrgProjects:    {"GET, HEAD, OPTIONS", orgScopeMap},
+		routeHealth:         {"GET, HEAD, OPTIONS", nil},
+	}
+)
+
+// handles reports whether the route's view has a handler for method.
+func (r route) handles(method string) bool {
+	for m := range strings.SplitSeq(endpoints[r.kind].allow, ", ") {
+		if m == method {
+			return true
+		}
+	}
+	return false
+}
+
+// scopes returns the scopes that allow method on the route. HEAD is
+// treated as GET.
+func (r route) scopes(method string) []string {
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	return endpoints[r.kind].scopes[method]
+}
+
+// rateLimited reports whether the request counts against the key lists'
+// limit of 40 per second, which Sentry sets for GET and POST of
+// ProjectKeysEndpoint and GET of the organization's key list.
+func (r route) rateLimited(method string) bool {
+	switch r.kind {
+	case routeProjectKeys:
+		return method == http.MethodGet || method == http.MethodPost
+	case routeOrgProjectKeys:
+		return method == http.MethodGet
+	}
+	return false
 }
 
 // matchRoute matches a decoded path against Sentry's URL patterns, whose
@@ -128,6 +191,8 @@ func matchRoute(path string) route {
 		r.kind, r.org = routeOrgProjectKeys, seg[1]
 	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "projects":
 		r.kind, r.org = routeOrgProjects, seg[1]
+	case len(seg) == 2 && seg[0] == "internal" && seg[1] == "health":
+		r.kind = routeHealth
 	}
 	return r
 }
@@ -138,13 +203,19 @@ type apiRequest struct {
 	route route
 	query queryDict
 	token *token
+	body  []byte
 }
+
+// maxBodySize bounds the request body the fake reads (Django's default
+// DATA_UPLOAD_MAX_MEMORY_SIZE is 2.5 MB; nothing the API takes comes near).
+const maxBodySize = 4 << 20
 
 // ServeHTTP serves the fake API.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodySize))
 	m := f.modes.snapshot()
-	resp, release := f.respond(r, m)
+	resp, release := f.respond(r, body, m)
 	defer release()
 	// The latency stands for the server's processing time, counted from the
 	// request's arrival, so the fake's own work is part of it rather than
@@ -155,30 +226,72 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-timer.C:
 		case <-r.Context().Done():
 			timer.Stop()
-			f.log.add(r, 0)
+			f.log.add(r, body, 0)
 			return
 		}
 	}
+	if resp == nil {
+		// A fault closes the connection without answering.
+		f.log.add(r, body, 0)
+		dropConnection(w)
+		return
+	}
 	// Record before writing so a client that has its answer always finds
 	// the request in the log.
-	f.log.add(r, resp.status)
+	f.log.add(r, body, resp.status)
 	for name, values := range resp.header {
 		w.Header()[name] = values
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	if bodyAllowed(resp.status) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	}
 	w.WriteHeader(resp.status)
 	if len(resp.body) > 0 {
 		_, _ = w.Write(resp.body)
 	}
 }
 
-// respond computes the answer to r and returns a function to call once it
-// has been written (it frees the request's concurrency slot).
-func (f *Fake) respond(r *http.Request, m modeSnapshot) (*response, func()) {
-	noop := func() {}
-	if resp := f.faults.take(r.URL.EscapedPath(), f.now()); resp != nil {
-		return resp, noop
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// dropConnection closes the client's connection without writing anything.
+// Without a connection to take over (an HTTP/2 stream, or a
+// ResponseRecorder) it aborts the handler, which net/http answers by
+// closing the connection or resetting the stream.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
 	}
+	panic(http.ErrAbortHandler)
+}
+
+// respond computes the answer to r and returns a function to call once it
+// has been written (it frees the request's concurrency slot). A nil answer
+// means the connection is to be dropped.
+func (f *Fake) respond(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
+	fault := f.faults.take(r.URL.EscapedPath(), r.Method)
+	if fault != nil && !fault.replaces() {
+		fault = nil // the zero Fault: a normal answer
+	}
+	if fault != nil && !fault.afterProcessing {
+		return fault.answer(f.now()), func() {}
+	}
+	resp, release := f.process(r, body, m)
+	if fault != nil {
+		// The request was handled (a POST created its key); the client
+		// gets the fault instead of the real answer.
+		resp = fault.answer(f.now())
+	}
+	return resp, release
+}
+
+// process is the normal handling of a request.
+func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
+	noop := func() {}
 	if f.modes.draw503(m) {
 		return proxyPage(503, "Service Temporarily Unavailable"), noop
 	}
@@ -190,8 +303,11 @@ func (f *Fake) respond(r *http.Request, m modeSnapshot) (*response, func()) {
 	if rt.kind == routeOrgProjectKeys && !f.profile().orgKeys {
 		rt.kind = routeNone
 	}
-	if rt.kind == routeNone {
+	switch rt.kind {
+	case routeNone:
 		return catchAll(r, rel), noop
+	case routeHealth:
+		return f.health(r), noop
 	}
 	if f.cfg.Gateway && !f.organizationExists(rt.org) {
 		// sentry.io's control silo cannot route the request to a cell.
@@ -199,7 +315,7 @@ func (f *Fake) respond(r *http.Request, m modeSnapshot) (*response, func()) {
 	}
 	var meta *rateMeta
 	release := noop
-	if limit := m.effectiveRateLimit(f.cfg.Profile); rt.listsKeys() && limit > 0 {
+	if limit := m.effectiveRateLimit(f.cfg.Profile); rt.rateLimited(r.Method) && limit > 0 {
 		rm, done := f.limiter.start(f.rateLimitKey(r, rt), limit, m.concurrentLimit, f.now())
 		meta, release = &rm, done
 		if rm.limited || rm.concurrencyExceeded {
@@ -208,7 +324,7 @@ func (f *Fake) respond(r *http.Request, m modeSnapshot) (*response, func()) {
 			return resp, release
 		}
 	}
-	resp := f.handleAPI(r, rt, m)
+	resp := f.handleAPI(r, body, rt, m)
 	if meta != nil {
 		meta.apply(resp)
 	}
@@ -230,35 +346,78 @@ func catchAll(r *http.Request, path string) *response {
 	return newResponse(404, contentTypeText, []byte(help+"\n\n"+suggestion+"\n"+arrow+"\n"))
 }
 
-// handleAPI runs a routed request through authentication and the endpoint.
-func (f *Fake) handleAPI(r *http.Request, rt route, m modeSnapshot) *response {
-	if r.Method == http.MethodOptions {
-		resp := newResponse(200, contentTypeHTML, nil)
-		resp.set("Allow", "GET, HEAD, OPTIONS")
-		return resp
+// options is the answer to a CORS preflight, which Sentry gives before
+// authentication (allow_cors_options).
+func options(rt route) *response {
+	resp := newResponse(200, contentTypeHTML, nil)
+	resp.set("Allow", endpoints[rt.kind].allow)
+	return resp
+}
+
+// methodNotAllowed is DRF's 405 for a view without a handler for the
+// method.
+func methodNotAllowed(r *http.Request, rt route) *response {
+	resp := detailResponse(405, fmt.Sprintf("Method %q not allowed.", r.Method))
+	resp.set("Allow", endpoints[rt.kind].allow)
+	return resp
+}
+
+// health answers GET /api/0/internal/health/ without authentication, as
+// sentry.io does; clients such as the jianyuan/sentry provider call it
+// before anything else.
+func (f *Fake) health(r *http.Request) *response {
+	rt := route{kind: routeHealth}
+	switch r.Method {
+	case http.MethodOptions:
+		return options(rt)
+	case http.MethodGet, http.MethodHead:
+		return jsonResponse(200, []byte(`{"problems":[],"healthy":{}}`))
 	}
-	f.mu.RLock()
-	defer f.mu.RUnlock()
+	return methodNotAllowed(r, rt)
+}
+
+// handleAPI runs a routed request through Sentry's dispatch: CORS
+// preflight, authentication (401), the permission class's scope check
+// (403), a missing handler (405), then the endpoint, which looks its
+// objects up (404, 302, 403) and reads the query and body (400).
+func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot) *response {
+	if r.Method == http.MethodOptions {
+		return options(rt)
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		f.mu.RLock()
+		defer f.mu.RUnlock()
+	} else {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+	}
 	tok, errResp := f.authenticate(r)
 	if errResp != nil {
 		return errResp
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		resp := detailResponse(405, fmt.Sprintf("Method %q not allowed.", r.Method))
-		resp.set("Allow", "GET, HEAD, OPTIONS")
+	if resp := f.requireScope(tok, rt.scopes(r.Method)); resp != nil {
 		return resp
 	}
-	req := &apiRequest{http: r, route: rt, query: parseQueryDict(r.URL.RawQuery), token: tok}
+	if !rt.handles(r.Method) {
+		return methodNotAllowed(r, rt)
+	}
+	req := &apiRequest{http: r, route: rt, query: parseQueryDict(r.URL.RawQuery), token: tok, body: body}
 	var resp *response
 	var pg *linkCursors
-	switch rt.kind {
-	case routeProjectKeys:
+	switch {
+	case rt.kind == routeProjectKeys && r.Method == http.MethodPost:
+		resp = f.createProjectKey(req)
+	case rt.kind == routeProjectKeys:
 		resp, pg = f.listProjectKeys(req)
-	case routeProjectKey:
+	case rt.kind == routeProjectKey && r.Method == http.MethodPut:
+		resp = f.updateProjectKey(req)
+	case rt.kind == routeProjectKey && r.Method == http.MethodDelete:
+		resp = f.deleteProjectKey(req)
+	case rt.kind == routeProjectKey:
 		resp = f.getProjectKey(req)
-	case routeOrgProjectKeys:
+	case rt.kind == routeOrgProjectKeys:
 		resp, pg = f.listOrganizationKeys(req)
-	case routeOrgProjects:
+	case rt.kind == routeOrgProjects:
 		resp, pg = f.listOrganizationProjects(req)
 	}
 	if pg != nil && !m.noLinkHeader {
@@ -299,10 +458,9 @@ func (f *Fake) organizationExists(idOrSlug string) bool {
 }
 
 // findOrganization resolves an organization by numeric id (when the
-// segment is decimal) or slug, like the API's convert_args.
+// segment is all digits) or slug, like the API's convert_args.
 func (f *Fake) findOrganization(idOrSlug string) *Organization {
-	if isDecimal(idOrSlug) {
-		id, ok := decimalID(idOrSlug)
+	if id, isDecimal, ok := decimalID(idOrSlug); isDecimal {
 		if !ok {
 			return nil
 		}
@@ -319,14 +477,4 @@ func (f *Fake) findOrganization(idOrSlug string) *Organization {
 		}
 	}
 	return nil
-}
-
-// decimalID converts a decimal segment to an id; values beyond int64 match
-// nothing, as out-of-range lookups do in Django.
-func decimalID(s string) (int64, bool) {
-	n, ok := parsePyInt(s)
-	if !ok || !n.IsInt64() {
-		return 0, false
-	}
-	return n.Int64(), true
 }

@@ -1,5 +1,7 @@
 // Command sentry-fake serves the fake Sentry client-keys API of package
-// sentrytest on a local address, for demos and manual testing.
+// sentrytest on a local address, for demos and manual testing: the key
+// lists, creating, reading, updating and deleting a key, the organization's
+// projects and the health check.
 //
 // Usage:
 //
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	random503 := fs.Float64("random-503", 0, "fraction of requests answered with a proxy 503 (0..1)")
 	gateway := fs.Bool("gateway", false, "answer unknown organizations with an empty 404 like sentry.io's API gateway")
 	perPage := fs.Int("default-per-page", 0, "default page size of the key lists; 0 = profile default")
+	loaderVersion := fs.String("default-loader-version", "", "the projects' default JavaScript loader version; empty = profile default (10.x on saas)")
+	noRateLimitFeature := fs.Bool("no-rate-limit-feature", false, "turn off the projects:rate-limits feature: key writes ignore rateLimit")
 	seed := fs.Uint64("seed", 1, "seed of the generated keys")
 	urlFile := fs.String("url-file", "", "file to write the base URL to once the server accepts connections")
 	if err := fs.Parse(args); err != nil {
@@ -96,11 +100,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Latency:         *latency,
 		Random503Rate:   *random503,
 	})
+	fake.Project().SetDefaultLoaderVersion(*loaderVersion)
+	fake.Project().SetRateLimitFeature(!*noRateLimitFeature)
 	fake.AddKeys(*keys)
 	for i := 1; i <= *projects; i++ {
 		p := fake.AddProject(sentrytest.ProjectSpec{
-			Slug:  fmt.Sprintf("%s-%d", *project, i),
-			Teams: []string{fake.Team().Slug()},
+			Slug:                 fmt.Sprintf("%s-%d", *project, i),
+			Teams:                []string{fake.Team().Slug()},
+			DefaultLoaderVersion: *loaderVersion,
+			NoRateLimitFeature:   *noRateLimitFeature,
 		})
 		p.AddKeys(*projectKeys)
 	}

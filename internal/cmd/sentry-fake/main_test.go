@@ -112,3 +112,102 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		t.Errorf("-h: %v", err)
 	}
 }
+
+// start runs the command with args plus a free port and a URL file, and
+// returns its base URL; the command stops when the test ends.
+func start(t *testing.T, args ...string) string {
+	t.Helper()
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0", "-url-file", urlFile}, args...), io.Discard, &stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(urlFile); err == nil {
+			return string(b)
+		}
+	}
+	t.Fatalf("no URL file; stderr %s", stderr.String())
+	return ""
+}
+
+// call sends one request with the default token and decodes a JSON answer.
+func call(t *testing.T, method, url, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer demo-token")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s %s: %d %q", method, url, resp.StatusCode, raw)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+// TestRunServesWrites: the command serves the write endpoints and the
+// health check, with the project settings its flags choose.
+func TestRunServesWrites(t *testing.T) {
+	for _, tc := range []struct {
+		args      []string
+		version   string
+		rateLimit bool
+	}{
+		{nil, "10.x", true},
+		{[]string{"-default-loader-version", "9.x", "-no-rate-limit-feature", "-projects", "1"}, "9.x", false},
+	} {
+		base := start(t, append([]string{"-token", "demo-token", "-keys", "1"}, tc.args...)...)
+		keys := base + "/api/0/projects/acme/web/keys/"
+		status, key := call(t, http.MethodPost, keys, `{"name": " demo ", "rateLimit": {"window": 60, "count": 10}, "isActive": false}`)
+		if status != 201 || key["name"] != "demo" || key["isActive"] != true || key["browserSdkVersion"] != tc.version ||
+			(key["rateLimit"] != nil) != tc.rateLimit {
+			t.Fatalf("%v: POST: %d %v", tc.args, status, key)
+		}
+		id, ok := key["id"].(string)
+		if !ok {
+			t.Fatalf("id %#v", key["id"])
+		}
+		one := keys + id + "/"
+		if status, got := call(t, http.MethodPut, one, `{"name": "renamed"}`); status != 200 || got["name"] != "renamed" || got["browserSdkVersion"] != tc.version {
+			t.Errorf("%v: PUT: %d %v", tc.args, status, got)
+		}
+		if status, _ := call(t, http.MethodDelete, one, ""); status != 204 {
+			t.Errorf("%v: DELETE: %d", tc.args, status)
+		}
+		if status, _ := call(t, http.MethodGet, one, ""); status != 404 {
+			t.Errorf("%v: GET after DELETE: %d", tc.args, status)
+		}
+		if len(tc.args) > 0 {
+			status, key := call(t, http.MethodPost, base+"/api/0/projects/acme/web-1/keys/", `{"rateLimit": {"window": 60, "count": 10}}`)
+			if status != 201 || key["browserSdkVersion"] != tc.version || key["rateLimit"] != nil {
+				t.Errorf("extra project: %d %v", status, key)
+			}
+		}
+		resp, err := http.Get(base + "/api/0/internal/health/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("health: %d", resp.StatusCode)
+		}
+	}
+}
