@@ -70,17 +70,35 @@ func (e *NotJSONError) Error() string {
 	return msg + ")"
 }
 
-// PaginationError reports a cursor sequence that cannot end: a cursor that
-// repeats or more pages than the client allows.
+// PaginationError reports a listing the client cannot finish faithfully: a
+// cursor that repeats, more pages than the client allows, or a Link header it
+// cannot read. No partial list is returned with it.
 type PaginationError struct {
 	URL    string
 	Reason string
 	Pages  int
 	Cursor string
+	// Err is the underlying cause when there is one, such as a
+	// *LinkHeaderError.
+	Err error
 }
 
 func (e *PaginationError) Error() string {
 	return fmt.Sprintf("GET %s: pagination stopped after %d pages: %s", e.URL, e.Pages, e.Reason)
+}
+
+func (e *PaginationError) Unwrap() error { return e.Err }
+
+// LinkHeaderError is a page whose Link header is present but cannot be read
+// (RFC 8288), so the client cannot tell whether more pages follow. Reason is
+// short and quotes at most an excerpt of the header.
+type LinkHeaderError struct {
+	URL    string
+	Reason string
+}
+
+func (e *LinkHeaderError) Error() string {
+	return fmt.Sprintf("GET %s: the Link header cannot be read: %s", e.URL, e.Reason)
 }
 
 // TransportError is a request that got no usable HTTP response: a refused

@@ -3,10 +3,7 @@ package sentry
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
-
-	"github.com/peterhellberg/link"
 )
 
 // rawPage is one page as fetched, before decoding.
@@ -14,7 +11,8 @@ type rawPage struct {
 	number int
 	url    string
 	body   []byte
-	// noLink is true when the answer had no Link header at all.
+	// noLink is true when the answer had no Link header, or one without a
+	// next entry.
 	noLink bool
 }
 
@@ -75,16 +73,19 @@ func fetchPages(ctx context.Context, c *Client, route string, u *url.URL, q url.
 		if err != nil {
 			return err
 		}
+		next, err := readNextLink(resp.header)
+		if err != nil {
+			return &PaginationError{URL: u.Redacted(), Pages: page, Reason: "Sentry's Link header cannot be read: " + err.Error(), Err: &LinkHeaderError{URL: pageURL.Redacted(), Reason: err.Error()}}
+		}
 		select {
-		case pages <- rawPage{number: page, url: pageURL.Redacted(), body: resp.body, noLink: resp.header.Get("Link") == ""}:
+		case pages <- rawPage{number: page, url: pageURL.Redacted(), body: resp.body, noLink: !next.found}:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-
-		cursor, more := nextCursor(resp.header)
-		if !more {
+		if !next.more {
 			return nil
 		}
+		cursor := next.cursor
 		switch {
 		case cursor == "":
 			return &PaginationError{URL: u.Redacted(), Pages: page, Reason: `the next link says results="true" but carries no cursor`}
@@ -136,25 +137,6 @@ func listAll[T any](ctx context.Context, c *Client, route string, u *url.URL, q 
 		return nil, err
 	}
 	return items, nil
-}
-
-// nextCursor reads the cursor of the rel="next" Link entry and whether it says
-// more results exist. A response without a Link header, or without a next
-// entry, is the last page.
-func nextCursor(h http.Header) (string, bool) {
-	group := link.ParseHeader(h)
-	next, ok := group["next"]
-	if !ok {
-		return "", false
-	}
-	if next.Extra["results"] != "true" {
-		return "", false
-	}
-	cursor := next.Extra["cursor"]
-	if cursor == `""` {
-		cursor = ""
-	}
-	return cursor, true
 }
 
 func withFields(base, extra map[string]any) map[string]any {
