@@ -5,9 +5,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -60,7 +62,7 @@ func (b backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		if reset, ok := parseReset(resp.Header); ok {
 			if d := time.Until(reset); d > 0 {
-				return min(d+resetMargin(), b.maxRateLimit)
+				return min(min(d, maxHeaderWait)+resetMargin(), b.maxRateLimit)
 			}
 			// The reset lies in the past by our clock, so the clocks
 			// disagree; fall through to a back-off that grows.
@@ -88,35 +90,54 @@ func resetMargin() time.Duration {
 	return 20*time.Millisecond + rand.N(80*time.Millisecond)
 }
 
-// retryAfter parses a Retry-After header (seconds or an HTTP date).
+// maxHeaderWait bounds any wait read from a header before it becomes a
+// time.Duration, which overflows (into a negative wait, a retry at once)
+// beyond 292 years. The back-off caps waits far lower anyway.
+const maxHeaderWait = 24 * time.Hour
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date). The wait
+// is at most maxHeaderWait.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := h.Get("Retry-After")
+	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
+		if s > uint64(maxHeaderWait/time.Second) {
+			return maxHeaderWait, true
 		}
 		return time.Duration(s) * time.Second, true
+	} else if errors.Is(err, strconv.ErrRange) {
+		// More digits than any integer holds: still "a very long time".
+		return maxHeaderWait, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxHeaderWait), true
 	}
 	return 0, false
 }
 
-// parseReset reads X-Sentry-Rate-Limit-Reset (unix seconds).
+// maxResetSeconds bounds X-Sentry-Rate-Limit-Reset (the year 9999), so that
+// converting it to a time cannot overflow.
+const maxResetSeconds = 253402300799
+
+// parseReset reads X-Sentry-Rate-Limit-Reset (unix seconds, possibly with a
+// fraction).
 func parseReset(h http.Header) (time.Time, bool) {
-	v := h.Get("X-Sentry-Rate-Limit-Reset")
+	v := strings.TrimSpace(h.Get("X-Sentry-Rate-Limit-Reset"))
 	if v == "" {
 		return time.Time{}, false
 	}
 	s, err := strconv.ParseFloat(v, 64)
-	if err != nil || s <= 0 {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return time.Time{}, false
 	}
-	return time.Unix(0, int64(s*float64(time.Second))), true
+	if math.IsNaN(s) || s <= 0 {
+		return time.Time{}, false
+	}
+	s = min(s, maxResetSeconds)
+	sec, frac := math.Modf(s)
+	return time.Unix(int64(sec), int64(frac*float64(time.Second))), true
 }
 
 // headerInt reads a non-negative integer header.
