@@ -77,6 +77,7 @@ type Client struct {
 	token     string
 	userAgent string
 	maxPages  int
+	maxBody   int64
 	log       Logger
 	http      *retryablehttp.Client
 	pacer     *pacer
@@ -121,6 +122,7 @@ func New(cfg Config) (*Client, error) {
 		token:     cfg.Token,
 		userAgent: cfg.UserAgent,
 		maxPages:  maxPages,
+		maxBody:   maxBodyBytes,
 		log:       log,
 		pacer:     newPacer(),
 		backoff: backoffPolicy{
@@ -234,15 +236,26 @@ func (c *Client) get(ctx context.Context, route string, u *url.URL) (*response, 
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	// Reading the body inside the retry loop makes a connection that breaks
-	// mid-body a retryable failure like any other.
+	display := u.Redacted()
+	// The body is read inside the retry loop (the handler runs for every
+	// answer that is not retried for its status), so that a success whose
+	// connection breaks mid-body is retried like any broken connection.
+	// Nothing else about a body is transient: one over the size limit is
+	// an error of its own, and an error answer is reported with whatever
+	// could be read of it.
 	req.SetResponseHandler(func(resp *http.Response) error {
-		var err error
-		st.body, err = readBody(resp.Body, resp.ContentLength)
-		return err
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			body, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
+			if errors.Is(err, errBodyTooLarge) {
+				return &BodyTooLargeError{Method: http.MethodGet, URL: display, StatusCode: resp.StatusCode, Limit: c.maxBody}
+			}
+			st.body = body
+			return err
+		}
+		st.body = readErrorBody(resp.Body)
+		return nil
 	})
 
-	display := u.Redacted()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if resp != nil {
@@ -252,8 +265,12 @@ func (c *Client) get(ctx context.Context, route string, u *url.URL) (*response, 
 			return nil, ctxErr
 		}
 		var redirErr *RedirectError
-		if errors.As(err, &redirErr) {
+		var tooLarge *BodyTooLargeError
+		switch {
+		case errors.As(err, &redirErr):
 			return nil, redirErr
+		case errors.As(err, &tooLarge):
+			return nil, tooLarge
 		}
 		return nil, &TransportError{Method: http.MethodGet, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: unwrapURLError(err)}
 	}
@@ -262,9 +279,7 @@ func (c *Client) get(ctx context.Context, route string, u *url.URL) (*response, 
 	body := st.body
 	if body == nil {
 		// Retries ran out on a retryable status, so the handler never ran.
-		if body, err = readBody(resp.Body, resp.ContentLength); err != nil {
-			return nil, &TransportError{Method: http.MethodGet, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: err}
-		}
+		body = readErrorBody(resp.Body)
 	}
 
 	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
@@ -289,25 +304,47 @@ func (c *Client) get(ctx context.Context, route string, u *url.URL) (*response, 
 	return nil, apiErr
 }
 
-// readBody reads a whole body of at most maxBodyBytes, in one allocation
-// when the server announced its length.
-func readBody(r io.Reader, length int64) ([]byte, error) {
+// errBodyTooLarge is readBody's answer to a body over its limit.
+var errBodyTooLarge = errors.New("the response body is over the size limit")
+
+// readBody reads a whole body of at most limit bytes, in one allocation when
+// the server announced its length.
+func readBody(r io.Reader, length, limit int64) ([]byte, error) {
+	if length > limit {
+		return nil, errBodyTooLarge
+	}
 	var buf bytes.Buffer
-	if length > 0 && length <= maxBodyBytes {
+	if length > 0 {
 		buf.Grow(int(length) + bytes.MinRead)
 	}
-	_, err := buf.ReadFrom(io.LimitReader(r, maxBodyBytes+1))
+	_, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
 	body := buf.Bytes()
-	if len(body) > maxBodyBytes {
-		return nil, fmt.Errorf("the response body is larger than %d MiB", maxBodyBytes>>20)
+	if int64(len(body)) > limit {
+		return nil, errBodyTooLarge
 	}
 	if body == nil {
 		body = []byte{}
 	}
 	return body, nil
+}
+
+// maxErrorBodyBytes bounds what is read of an error answer: its detail and
+// field errors are a few hundred bytes.
+const maxErrorBodyBytes = 1 << 20
+
+// readErrorBody reads what it can of an error answer's body, at most
+// maxErrorBodyBytes. A body cut short by a broken connection gives what
+// arrived: the status is the answer, and retrying would not change it.
+func readErrorBody(r io.Reader) []byte {
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(io.LimitReader(r, maxErrorBodyBytes))
+	if buf.Len() == 0 {
+		return []byte{}
+	}
+	return buf.Bytes()
 }
 
 func isTimeout(err error) bool {

@@ -735,3 +735,52 @@ func TestEachProjectKeysPage(t *testing.T) {
 		}
 	})
 }
+
+// TestOversizeBodyIsNotRetried pins the body-size limit and issue 12's item
+// 4: a body over the limit was retried (and downloaded) three times.
+func TestOversizeBodyIsNotRetried(t *testing.T) {
+	for _, announced := range []bool{true, false} {
+		t.Run(fmt.Sprintf("Content-Length announced %t", announced), func(t *testing.T) {
+			rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				body := "[" + strings.Repeat(" ", 2000) + "]"
+				if announced {
+					w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+				} else {
+					w.(http.Flusher).Flush() // chunked: the size is only known by reading
+				}
+				fmt.Fprint(w, body)
+			})
+			c := newTestClient(t, rec)
+			c.maxBody = 1024
+			_, err := c.ListProjectKeys(context.Background(), "acme", "web", "")
+			var tooLarge *BodyTooLargeError
+			if !errors.As(err, &tooLarge) || tooLarge.Limit != 1024 || tooLarge.StatusCode != 200 || !strings.Contains(err.Error(), "1 KiB") {
+				t.Fatalf("err = %v, want a BodyTooLargeError over 1 KiB", err)
+			}
+			if rec.count() != 1 {
+				t.Fatalf("made %d requests, want 1: an oversize body is not transient", rec.count())
+			}
+		})
+	}
+}
+
+// TestErrorBodyCutShortIsTheAPIError is issue 12's item 4: a 4xx whose body
+// could not be read was retried as if the connection broke.
+func TestErrorBodyCutShortIsTheAPIError(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"detail": "You do not have permission`)
+		w.(http.Flusher).Flush()
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		_ = conn.Close()
+	})
+	_, err := newTestClient(t, rec).ListProjectKeys(context.Background(), "acme", "web", "")
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden || apiErr.EmptyBody {
+		t.Fatalf("err = %v, want the 403 as an APIError", err)
+	}
+	if rec.count() != 1 {
+		t.Fatalf("made %d requests, want 1: a 403 stays a 403", rec.count())
+	}
+}

@@ -126,6 +126,33 @@ func (e *TransportError) Error() string {
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// BodyTooLargeError is a successful answer whose body is larger than any
+// Sentry API answer (a page of 100 keys is about 300 KB). It is not retried:
+// the same URL would send the same body again.
+type BodyTooLargeError struct {
+	Method     string
+	URL        string
+	StatusCode int
+	// Limit is the size limit in bytes.
+	Limit int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d with a body larger than %s, more than any Sentry API answer; check that the base URL points at Sentry's API",
+		e.Method, e.URL, e.StatusCode, byteSize(e.Limit))
+}
+
+// byteSize renders a size limit: "64 MiB", "512 KiB" or "100 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // RedirectError is a redirect the client refused to follow because it leads to
 // another scheme or host, where the token must not be sent.
 type RedirectError struct {

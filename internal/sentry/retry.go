@@ -22,15 +22,17 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	if err != nil {
 		var redirErr *RedirectError
+		var tooLarge *BodyTooLargeError
 		var verifyErr *tls.CertificateVerificationError
 		var authorityErr x509.UnknownAuthorityError
 		var hostErr x509.HostnameError
 		var invalidErr x509.CertificateInvalidError
 		switch {
-		case errors.As(err, &redirErr), errors.As(err, &verifyErr), errors.As(err, &authorityErr),
-			errors.As(err, &hostErr), errors.As(err, &invalidErr):
-			// Retrying cannot fix a redirect to another host or a
-			// certificate that does not verify.
+		case errors.As(err, &redirErr), errors.As(err, &tooLarge), errors.As(err, &verifyErr),
+			errors.As(err, &authorityErr), errors.As(err, &hostErr), errors.As(err, &invalidErr):
+			// Retrying cannot fix a redirect to another host, a body
+			// larger than any API answer or a certificate that does not
+			// verify.
 			return false, nil
 		}
 		return true, nil
