@@ -48,8 +48,9 @@ type Config struct {
 	// (429, 5xx and connection errors). Nil means DefaultMaxRetries; zero
 	// disables retries.
 	MaxRetries *int
-	// RequestTimeout bounds each attempt, including reading the body. Zero
-	// means DefaultRequestTimeout.
+	// RequestTimeout bounds each attempt, from the moment the pacer lets
+	// it go until its body is read. A wait for a rate-limit window is not
+	// part of it. Zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
 	// MaxPages bounds the pages one listing may take. Zero means
 	// DefaultMaxPages (100,000 keys at 100 per page).
@@ -58,7 +59,8 @@ type Config struct {
 	// retries of 5xx answers and connection errors. Zero means the defaults.
 	RetryWaitMin, RetryWaitMax time.Duration
 	// MaxRateLimitWait caps one wait for a rate-limit window to reset (from
-	// X-Sentry-Rate-Limit-Reset or a proxy's Retry-After). Zero means
+	// X-Sentry-Rate-Limit-Reset or a proxy's Retry-After), both before a
+	// retry and when the pacer holds a request back. Zero means
 	// DefaultMaxRateLimitWait.
 	MaxRateLimitWait time.Duration
 	// Logger receives structured debug and trace messages. Nil discards them.
@@ -78,10 +80,17 @@ type Client struct {
 	userAgent string
 	maxPages  int
 	maxBody   int64
-	log       Logger
-	http      *retryablehttp.Client
-	pacer     *pacer
-	backoff   backoffPolicy
+	// timeout bounds each attempt from the moment the pacer admits it
+	// until its body is read (see transport).
+	timeout time.Duration
+	log     Logger
+	http    *retryablehttp.Client
+	pacer   *pacer
+	backoff *backoffPolicy
+	// clock estimates Sentry's clock from the Date of its answers.
+	clock *serverClock
+	// now is the local clock; tests replace it.
+	now func() time.Time
 }
 
 // New returns a Client for cfg. It makes no request.
@@ -117,19 +126,30 @@ func New(cfg Config) (*Client, error) {
 		log = nopLogger{}
 	}
 
+	maxRateLimitWait := orDefault(cfg.MaxRateLimitWait, DefaultMaxRateLimitWait)
+	if maxRateLimitWait < 0 {
+		return nil, fmt.Errorf("the longest rate-limit wait must be positive, got %s", maxRateLimitWait)
+	}
+
 	c := &Client{
 		base:      base,
 		token:     cfg.Token,
 		userAgent: cfg.UserAgent,
 		maxPages:  maxPages,
 		maxBody:   maxBodyBytes,
+		timeout:   timeout,
 		log:       log,
-		pacer:     newPacer(),
-		backoff: backoffPolicy{
-			min:          orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
-			max:          orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
-			maxRateLimit: orDefault(cfg.MaxRateLimitWait, DefaultMaxRateLimitWait),
-		},
+		clock:     &serverClock{},
+		now:       time.Now,
+	}
+	now := func() time.Time { return c.now() }
+	c.pacer = newPacer(now, c.clock, maxRateLimitWait)
+	c.backoff = &backoffPolicy{
+		min:          orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
+		max:          orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		maxRateLimit: maxRateLimitWait,
+		clock:        c.clock,
+		now:          now,
 	}
 
 	rt := cfg.Transport
@@ -140,9 +160,11 @@ func New(cfg Config) (*Client, error) {
 		rt = t
 	}
 	c.http = &retryablehttp.Client{
+		// No http.Client.Timeout: it would also cover the wait for the
+		// pacer, so a long rate-limit wait would time the attempt out
+		// before it was sent. The transport times each attempt instead.
 		HTTPClient: &http.Client{
 			Transport:     &transport{next: rt, client: c},
-			Timeout:       timeout,
 			CheckRedirect: checkRedirect,
 		},
 		// Logging goes through Logger with the request's context; the

@@ -784,3 +784,43 @@ func TestErrorBodyCutShortIsTheAPIError(t *testing.T) {
 		t.Fatalf("made %d requests, want 1: a 403 stays a 403", rec.count())
 	}
 }
+
+// TestTimeoutCoversTheBody pins that the attempt's timeout, which now starts
+// after the pacer, still covers reading the body: a server that sends its
+// headers and then stalls times the attempt out.
+func TestTimeoutCoversTheBody(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Length", "1000")
+		fmt.Fprint(w, "[")
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	c := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 100 * time.Millisecond; c.MaxRetries = intPtr(1) })
+	_, err := c.ListProjectKeys(context.Background(), "acme", "web", "")
+	var te *TransportError
+	if !errors.As(err, &te) || !te.Timeout || te.Attempts != 2 || !strings.Contains(err.Error(), "timed out") {
+		t.Fatalf("err = %v, want a timeout after 2 attempts", err)
+	}
+}
+
+// TestCallerDeadlineIsNotATimeoutOfTheClient pins that the caller's own
+// deadline comes back as context.DeadlineExceeded, not as a request that
+// timed out (which would suggest raising request_timeout).
+func TestCallerDeadlineIsNotATimeoutOfTheClient(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := newTestClient(t, rec).ListProjectKeys(ctx, "acme", "web", "")
+	var te *TransportError
+	if !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) {
+		t.Fatalf("err = %#v, want the caller's context.DeadlineExceeded", err)
+	}
+}

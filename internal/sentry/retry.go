@@ -50,24 +50,29 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 type backoffPolicy struct {
 	min, max     time.Duration
 	maxRateLimit time.Duration
+	// clock reads X-Sentry-Rate-Limit-Reset, a time on Sentry's clock.
+	clock *serverClock
+	now   func() time.Time
 }
 
 // wait implements retryablehttp.Backoff. A proxy's Retry-After is honoured
 // first. A 429 from Sentry waits until X-Sentry-Rate-Limit-Reset (Sentry sends
-// no Retry-After). Everything else backs off exponentially with jitter.
-func (b backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+// no Retry-After), read on Sentry's clock. Both are capped by maxRateLimit.
+// Everything else backs off exponentially with jitter.
+func (b *backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	now := b.now()
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+		if d, ok := retryAfter(resp.Header, now); ok {
 			return min(d, b.maxRateLimit)
 		}
 	}
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		if reset, ok := parseReset(resp.Header); ok {
-			if d := time.Until(reset); d > 0 {
+			if d := b.clock.toLocal(reset).Sub(now); d > 0 {
 				return min(min(d, maxHeaderWait)+resetMargin(), b.maxRateLimit)
 			}
-			// The reset lies in the past by our clock, so the clocks
-			// disagree; fall through to a back-off that grows.
+			// The window is already over: a new one has begun, and
+			// the back-off below only spreads the retries out.
 		}
 	}
 	return b.exponential(attempt)
@@ -75,7 +80,7 @@ func (b backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response
 
 // exponential returns a wait in [d/2, d] where d = min·2^attempt, capped at max
 // ("equal jitter": spread out, yet never near zero).
-func (b backoffPolicy) exponential(attempt int) time.Duration {
+func (b *backoffPolicy) exponential(attempt int) time.Duration {
 	d := b.max
 	if attempt < 30 {
 		if x := b.min << attempt; x > 0 && x < b.max {

@@ -1,6 +1,7 @@
 package sentry
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -37,7 +38,7 @@ func TestHugeWaitsAreClamped(t *testing.T) {
 		}
 	}
 
-	b := backoffPolicy{min: time.Millisecond, max: 5 * time.Millisecond, maxRateLimit: 60 * time.Second}
+	b := &backoffPolicy{min: time.Millisecond, max: 5 * time.Millisecond, maxRateLimit: 60 * time.Second, clock: &serverClock{}, now: time.Now}
 	for _, resp := range []*http.Response{
 		responseWith(http.StatusServiceUnavailable, "Retry-After", "9300000000"),
 		responseWith(http.StatusTooManyRequests, "Retry-After", "9300000000"),
@@ -48,5 +49,51 @@ func TestHugeWaitsAreClamped(t *testing.T) {
 		if got := b.wait(0, 0, 0, resp); got != b.maxRateLimit {
 			t.Errorf("wait after %d %v = %s, want the cap %s", resp.StatusCode, resp.Header, got, b.maxRateLimit)
 		}
+	}
+}
+
+// TestBackoffWaitsForTheReset pins the back-off's own wait for
+// X-Sentry-Rate-Limit-Reset on a 429, read on Sentry's clock. The pacer
+// cannot help here: the answer carries no Remaining header.
+func TestBackoffWaitsForTheReset(t *testing.T) {
+	server := time.Unix(1_800_000_000, 400*int64(time.Millisecond))
+	for _, skew := range []time.Duration{-30 * time.Second, 0, 5 * time.Second} {
+		t.Run(fmt.Sprint("local clock off by ", skew), func(t *testing.T) {
+			clk := &fakeClock{t: server.Add(skew)}
+			b := &backoffPolicy{min: time.Millisecond, max: 5 * time.Millisecond, maxRateLimit: time.Minute, clock: &serverClock{}, now: clk.now}
+			resp := responseWith(http.StatusTooManyRequests,
+				"Date", server.UTC().Format(http.TimeFormat),
+				"X-Sentry-Rate-Limit-Reset", fmt.Sprint(server.Unix()+2))
+			b.clock.observe(resp.Header, clk.now(), clk.now())
+			// The reset is 1.6 s away; Date's resolution may add 0.4 s.
+			if got := b.wait(0, 0, 0, resp); got < 1600*time.Millisecond || got > 2100*time.Millisecond {
+				t.Fatalf("wait = %s, want 1.6 to 2.1 s (until the reset)", got)
+			}
+		})
+	}
+}
+
+// TestRateLimitWithOnlyAResetWaitsForIt is the end-to-end form: a 429 with
+// only X-Sentry-Rate-Limit-Reset, which the pacer ignores, so only the
+// back-off can hold the retry until the reset.
+func TestRateLimitWithOnlyAResetWaitsForIt(t *testing.T) {
+	var reset time.Time
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			reset = time.Unix(time.Now().Unix()+1, 0)
+			w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(reset.Unix()))
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		if time.Now().Before(reset) {
+			t.Errorf("retried at %s, before the reset at %s", time.Now().Format(time.StampMilli), reset.Format(time.StampMilli))
+		}
+		fmt.Fprint(w, "[]")
+	})
+	if _, err := newTestClient(t, rec).ListProjectKeys(context.Background(), "acme", "web", ""); err != nil {
+		t.Fatal(err)
+	}
+	if rec.count() != 2 {
+		t.Fatalf("made %d requests, want 2", rec.count())
 	}
 }
