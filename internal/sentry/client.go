@@ -174,6 +174,7 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMin: c.backoff.min,
 		RetryWaitMax: c.backoff.max,
 		CheckRetry:   checkRetry,
+		PrepareRetry: prepareRetry,
 		Backoff:      c.backoff.wait,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
@@ -192,8 +193,13 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // checkRedirect follows a redirect only to the same scheme and host, so the
 // token can never travel to another server. A renamed project answers with a
-// same-host 302, which is followed.
+// same-host 302, which is followed for a read. A write is never redirected:
+// Go would turn a POST, PUT or DELETE answered with 302 into a GET that
+// "succeeds" without writing anything, so the 3xx comes back as an APIError.
 func checkRedirect(req *http.Request, via []*http.Request) error {
+	if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
+		return http.ErrUseLastResponse
+	}
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
 	}
@@ -220,110 +226,6 @@ func (c *Client) endpointURL(format string, segments ...string) (*url.URL, error
 	}
 	rel := fmt.Sprintf(format, escaped...)
 	return url.Parse(strings.TrimSuffix(c.base.String(), "/") + "/" + rel)
-}
-
-// response is a fully read answer.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// requestState travels with a request's context through the retries, so the
-// transport can count attempts and the pacer can tell endpoints apart.
-type requestState struct {
-	route    string
-	attempts int
-	body     []byte
-}
-
-type stateKey struct{}
-
-func stateFrom(ctx context.Context) *requestState {
-	st, _ := ctx.Value(stateKey{}).(*requestState)
-	return st
-}
-
-// get sends one GET (with retries) and returns the read response. route names
-// the endpoint for pacing and logs, e.g. "project-keys".
-func (c *Client) get(ctx context.Context, route string, u *url.URL) (*response, error) {
-	st := &requestState{route: route}
-	ctx = context.WithValue(ctx, stateKey{}, st)
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Accept", "application/json")
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-	display := u.Redacted()
-	// The body is read inside the retry loop (the handler runs for every
-	// answer that is not retried for its status), so that a success whose
-	// connection breaks mid-body is retried like any broken connection.
-	// Nothing else about a body is transient: one over the size limit is
-	// an error of its own, and an error answer is reported with whatever
-	// could be read of it.
-	req.SetResponseHandler(func(resp *http.Response) error {
-		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			body, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
-			if errors.Is(err, errBodyTooLarge) {
-				return &BodyTooLargeError{Method: http.MethodGet, URL: display, StatusCode: resp.StatusCode, Limit: c.maxBody}
-			}
-			st.body = body
-			return err
-		}
-		st.body = readErrorBody(resp.Body)
-		return nil
-	})
-
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if resp != nil {
-			_ = resp.Body.Close()
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		var redirErr *RedirectError
-		var tooLarge *BodyTooLargeError
-		switch {
-		case errors.As(err, &redirErr):
-			return nil, redirErr
-		case errors.As(err, &tooLarge):
-			return nil, tooLarge
-		}
-		return nil, &TransportError{Method: http.MethodGet, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: unwrapURLError(err)}
-	}
-	defer resp.Body.Close()
-
-	body := st.body
-	if body == nil {
-		// Retries ran out on a retryable status, so the handler never ran.
-		body = readErrorBody(resp.Body)
-	}
-
-	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if !looksLikeJSON(body) {
-			return nil, &NotJSONError{URL: display, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Title: htmlTitle(body)}
-		}
-		return r, nil
-	}
-	apiErr := &APIError{
-		Method:         http.MethodGet,
-		URL:            display,
-		StatusCode:     resp.StatusCode,
-		Detail:         parseDetail(body),
-		EmptyBody:      len(strings.TrimSpace(string(body))) == 0,
-		RequiredScopes: parseScopeChallenge(resp.Header),
-		Attempts:       st.attempts,
-	}
-	if reset, ok := parseReset(resp.Header); ok && resp.StatusCode == http.StatusTooManyRequests {
-		apiErr.RateLimitReset = reset
-	}
-	return nil, apiErr
 }
 
 // errBodyTooLarge is readBody's answer to a body over its limit.

@@ -54,6 +54,8 @@ func (e *APIError) Error() string {
 // NotJSONError is a successful status whose body is not JSON, typically an
 // HTML login page of an SSO proxy or a web server that is not Sentry's API.
 type NotJSONError struct {
+	// Method is the request's method; empty means GET.
+	Method      string
 	URL         string
 	StatusCode  int
 	ContentType string
@@ -63,7 +65,7 @@ type NotJSONError struct {
 }
 
 func (e *NotJSONError) Error() string {
-	msg := fmt.Sprintf("GET %s: HTTP %d with a body that is not JSON (Content-Type %q", e.URL, e.StatusCode, e.ContentType)
+	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not JSON (Content-Type %q", methodOrGet(e.Method), e.URL, e.StatusCode, e.ContentType)
 	if e.Title != "" {
 		msg += fmt.Sprintf(", page title %q", e.Title)
 	}
@@ -230,12 +232,21 @@ func looksLikeJSON(body []byte) bool {
 
 // DecodeError is a JSON body that does not have the shape Sentry documents.
 type DecodeError struct {
-	URL string
-	Err error
+	// Method is the request's method; empty means GET.
+	Method string
+	URL    string
+	Err    error
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("GET %s: the response is not the JSON Sentry documents: %v", e.URL, e.Err)
+	return fmt.Sprintf("%s %s: the response is not the JSON Sentry documents: %v", methodOrGet(e.Method), e.URL, e.Err)
+}
+
+func methodOrGet(m string) string {
+	if m == "" {
+		return http.MethodGet
+	}
+	return m
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }

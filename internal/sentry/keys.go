@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -175,13 +176,13 @@ func (c *Client) GetProjectKey(ctx context.Context, organization, project, keyID
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.get(ctx, "project-key", u)
+	resp, _, err := c.do(ctx, call{method: http.MethodGet, route: "project-key", url: u})
 	if err != nil {
 		return nil, err
 	}
 	var key ProjectKey
-	if err := json.Unmarshal(resp.body, &key); err != nil {
-		return nil, &DecodeError{URL: u.Redacted(), Err: err}
+	if err := decode(resp, http.MethodGet, u.Redacted(), &key); err != nil {
+		return nil, err
 	}
 	return &key, nil
 }

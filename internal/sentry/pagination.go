@@ -3,6 +3,7 @@ package sentry
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 )
 
@@ -69,7 +70,7 @@ func fetchPages(ctx context.Context, c *Client, route string, u *url.URL, q url.
 	for page := 1; ; page++ {
 		pageURL := *u
 		pageURL.RawQuery = q.Encode()
-		resp, err := c.get(ctx, route, &pageURL)
+		resp, _, err := c.do(ctx, call{method: http.MethodGet, route: route, url: &pageURL})
 		if err != nil {
 			return err
 		}

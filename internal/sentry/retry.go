@@ -7,18 +7,35 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// checkRetry decides whether an attempt is worth repeating: rate limits (429),
-// server errors (5xx except 501) and connection errors are; everything else,
-// and anything after the caller cancelled, is not.
+// checkRetry implements retryablehttp.CheckRetry. It decides whether an
+// attempt is worth repeating, by method:
+//
+//   - a 429 always is: Sentry refused the request without carrying it out;
+//   - GET, PUT and DELETE are on a server error (5xx except 501), a timeout
+//     or a broken connection: reading again, sending the whole desired state
+//     again or deleting again does no harm;
+//   - a POST is only when it surely did not reach Sentry: a 429, or a
+//     failure to connect (a refused connection, a DNS failure, any dial
+//     error) before the transport had a connection for it (see
+//     surelyNotSent). Anything later may have created a key, and the create
+//     looks for it instead of sending it again;
+//   - nothing is after the caller cancelled, and nothing is on a redirect to
+//     another host, a body over the size limit or a certificate that does
+//     not verify: a retry cannot change those.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
+	}
+	st := stateFrom(ctx)
+	if st == nil {
+		st = &requestState{method: http.MethodGet}
 	}
 	if err != nil {
 		var redirErr *RedirectError
@@ -33,6 +50,12 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 			// Retrying cannot fix a redirect to another host, a body
 			// larger than any API answer or a certificate that does not
 			// verify.
+			st.applied = st.applied || resp != nil
+			return false, nil
+		}
+		notSent := surelyNotSent(st, err)
+		st.applied = st.applied || !notSent
+		if st.method == http.MethodPost && !notSent {
 			return false, nil
 		}
 		return true, nil
@@ -41,9 +64,28 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return true, nil
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		return true, nil
+		st.applied = true
+		return st.method != http.MethodPost, nil
 	}
+	st.applied = true
 	return false, nil
+}
+
+// surelyNotSent reports whether a failed attempt cannot have reached Sentry:
+// the transport never had a connection for it (the httptrace GotConn hook
+// did not fire), and the error is one of connecting: a DNS failure or a dial
+// error such as a refused connection. Both must hold, so that a transport
+// that does not report GotConn cannot make a write look unsent.
+func surelyNotSent(st *requestState, err error) bool {
+	if st.sent.Load() {
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
 // backoffPolicy computes the wait before a retry.

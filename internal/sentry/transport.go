@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,34 +29,39 @@ type transport struct {
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	route := "other"
-	attempt := 1
-	if st := stateFrom(ctx); st != nil {
-		st.attempts++
-		route, attempt = st.route, st.attempts
+	st := stateFrom(ctx)
+	if st == nil {
+		st = &requestState{route: "other", bucket: req.Method + " other", attempts: 1}
 	}
 	if c, ok := ctx.Value(counterKey{}).(*requestCounter); ok {
 		c.n.Add(1)
 	}
 	log := t.client.log
+	route, attempt := st.route, st.attempts
 
-	release, waited, err := t.client.pacer.acquire(ctx, route)
+	release, waited, err := t.client.pacer.acquire(ctx, st.bucket)
 	if err != nil {
 		return nil, err
 	}
 	if waited > 10*time.Millisecond {
 		log.Debug(ctx, "Paced a Sentry API request to stay under the rate limit", map[string]any{
-			"endpoint": route, "waited_ms": waited.Milliseconds(),
+			"method": req.Method, "endpoint": route, "waited_ms": waited.Milliseconds(),
 		})
 	}
 	log.Trace(ctx, "Sending Sentry API request", map[string]any{
 		"method": req.Method, "url": req.URL.Redacted(), "endpoint": route, "attempt": attempt,
+		"request_bytes": max(req.ContentLength, 0),
 	})
 
 	actx, cancel := context.WithCancel(ctx)
 	if t.client.timeout > 0 {
 		actx, cancel = context.WithTimeoutCause(ctx, t.client.timeout, &attemptTimeoutError{timeout: t.client.timeout})
 	}
+	// From the moment the transport has a connection, the request may
+	// reach Sentry: a POST that fails after that is not sent again.
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { st.sent.Store(true) },
+	})
 	sent := t.client.now()
 	resp, err := t.next.RoundTrip(req.WithContext(actx))
 	received := t.client.now()
@@ -71,11 +77,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	t.client.clock.observe(resp.Header, sent, received)
-	t.client.pacer.observe(route, resp)
+	t.client.pacer.observe(st.bucket, resp)
 
 	fields := map[string]any{
 		"method": req.Method, "url": req.URL.Redacted(), "attempt": attempt,
 		"status": resp.StatusCode, "duration_ms": elapsed.Milliseconds(),
+	}
+	if resp.ContentLength >= 0 {
+		fields["response_bytes"] = resp.ContentLength
 	}
 	for key, header := range rateLimitHeaders {
 		if v := resp.Header.Get(header); v != "" {
