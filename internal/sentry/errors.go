@@ -7,6 +7,8 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,6 +37,19 @@ type APIError struct {
 	RateLimitReset time.Time
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// FieldErrors are the validation errors of a 400 answer, one per field,
+	// sorted by Field.
+	FieldErrors []FieldError
+}
+
+// FieldError is what Sentry's validation said about one field of a request
+// body (Django REST framework's error format).
+type FieldError struct {
+	// Field is the dotted JSON path of the field, e.g. "rateLimit.window";
+	// an element of a list is its index, e.g. "items.0.name".
+	Field string
+	// Messages are Sentry's messages, in its order.
+	Messages []string
 }
 
 func (e *APIError) Error() string {
@@ -44,6 +59,13 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, ": %s", e.Detail)
 	} else if e.EmptyBody {
 		b.WriteString(" (empty body)")
+	}
+	for i, f := range e.FieldErrors {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		fmt.Fprintf(&b, "%s%s: %s", sep, f.Field, strings.Join(f.Messages, " "))
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
@@ -192,6 +214,64 @@ func parseDetail(body []byte) string {
 	return ""
 }
 
+// parseFieldErrors reads the validation errors of a Django REST framework
+// 400 body: an object whose keys are fields (except "detail", which is
+// Sentry's message) and whose values are a list of messages, a message, or
+// an object of the same shape for a nested field:
+//
+//	{"name": ["Ensure this field has no more than 64 characters."],
+//	 "rateLimit": {"window": ["Ensure this value is less than or equal to 86400."]}}
+//
+// gives name and rateLimit.window. An older Sentry flattened nested errors
+// into their keys ({"rateLimit": ["window"]}); a list of strings is always
+// taken as the messages of its field, so that reads as a message "window"
+// of rateLimit. Objects inside a list (errors of list elements) are named by
+// their index. Anything else gives nothing.
+func parseFieldErrors(body []byte) []FieldError {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return nil
+	}
+	var out []FieldError
+	for k, v := range obj {
+		if k == "detail" {
+			continue
+		}
+		collectFieldErrors(k, v, &out)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func collectFieldErrors(path string, raw json.RawMessage, out *[]FieldError) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		*out = append(*out, FieldError{Field: path, Messages: []string{s}})
+		return
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err == nil {
+		var msgs []string
+		for i, item := range list {
+			if err := json.Unmarshal(item, &s); err == nil {
+				msgs = append(msgs, s)
+				continue
+			}
+			collectFieldErrors(path+"."+strconv.Itoa(i), item, out)
+		}
+		if len(msgs) > 0 {
+			*out = append(*out, FieldError{Field: path, Messages: msgs})
+		}
+		return
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err == nil {
+		for k, v := range obj {
+			collectFieldErrors(path+"."+k, v, out)
+		}
+	}
+}
+
 var scopeParamRe = regexp.MustCompile(`(?i)\bscope\s*=\s*"([^"]*)"`)
 
 // parseScopeChallenge reads the scopes of an RFC 6750 insufficient_scope
@@ -250,3 +330,47 @@ func methodOrGet(m string) string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// AmbiguousCreateError is a create whose outcome is unknown: the request may
+// have reached Sentry (a 5xx answer, a timeout, a connection dropped after
+// sending, a success whose body could not be read), and the search for the
+// key it may have created did not find exactly one. The key may exist: the
+// user should look in Sentry and import it (or delete it) rather than create
+// another.
+type AmbiguousCreateError struct {
+	// Organization and Project say where the key was created.
+	Organization, Project string
+	// Name is the name sent, trimmed as Sentry trims it; empty when the
+	// create asked Sentry to pick a name, which no search can recognise.
+	Name string
+	// Candidates counts the keys of that name created since the request
+	// started: 0 or more than 1 (exactly one would have been adopted).
+	Candidates int
+	// Err is the failure of the create request itself.
+	Err error
+	// LookupErr is the failure of the search, when it failed.
+	LookupErr error
+}
+
+func (e *AmbiguousCreateError) Error() string {
+	var b strings.Builder
+	where := e.Organization + "/" + e.Project
+	if e.Name == "" {
+		fmt.Fprintf(&b, "creating a client key in %s may have succeeded (%v), and a key created without a name gets one Sentry picks, so it cannot be found: ", where, e.Err)
+	} else {
+		fmt.Fprintf(&b, "creating the client key %q in %s may have succeeded (%v)", e.Name, where, e.Err)
+		switch {
+		case e.LookupErr != nil:
+			fmt.Fprintf(&b, ", and looking for it failed (%v): ", e.LookupErr)
+		case e.Candidates == 0:
+			b.WriteString(", and no key of that name created since is listed yet: ")
+		default:
+			fmt.Fprintf(&b, ", and %d keys of that name were created since: ", e.Candidates)
+		}
+	}
+	b.WriteString("a key may have been created; check the project's client keys in Sentry and import the new key (or delete it) before creating it again")
+	return b.String()
+}
+
+// Unwrap returns the create's own failure.
+func (e *AmbiguousCreateError) Unwrap() error { return e.Err }

@@ -84,13 +84,14 @@ func (c *BrowserSDKChoice) UnmarshalJSON(b []byte) error {
 }
 
 // LoaderOptions are the JavaScript loader options of a key. Each is nil when
-// the server does not send it.
+// the server does not send it; in an update, a nil flag is left out, and
+// Sentry keeps its value (it merges the options it is sent).
 type LoaderOptions struct {
-	HasReplay         *bool `json:"hasReplay"`
-	HasPerformance    *bool `json:"hasPerformance"`
-	HasDebug          *bool `json:"hasDebug"`
-	HasFeedback       *bool `json:"hasFeedback"`
-	HasLogsAndMetrics *bool `json:"hasLogsAndMetrics"`
+	HasReplay         *bool `json:"hasReplay,omitempty"`
+	HasPerformance    *bool `json:"hasPerformance,omitempty"`
+	HasDebug          *bool `json:"hasDebug,omitempty"`
+	HasFeedback       *bool `json:"hasFeedback,omitempty"`
+	HasLogsAndMetrics *bool `json:"hasLogsAndMetrics,omitempty"`
 }
 
 // Int64 is a JSON integer kept exact (sentry.io project ids have 16 digits). It

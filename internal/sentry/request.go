@@ -171,6 +171,9 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 		RequiredScopes: parseScopeChallenge(resp.Header),
 		Attempts:       st.attempts,
 	}
+	if resp.StatusCode == http.StatusBadRequest {
+		apiErr.FieldErrors = parseFieldErrors(rbody)
+	}
 	if reset, ok := parseReset(resp.Header); ok && resp.StatusCode == http.StatusTooManyRequests {
 		apiErr.RateLimitReset = c.clock.toLocal(reset)
 	}
