@@ -187,3 +187,46 @@ func (c *Client) GetProjectKey(ctx context.Context, organization, project, keyID
 	}
 	return &key, nil
 }
+
+// KeyPager reads a project's client keys one page (up to PerPage keys) per
+// call, newest first, for callers that pull pages as they need them. It has
+// the guards of ListProjectKeys: a repeated cursor, more than Config.MaxPages
+// pages and an unreadable Link header are errors; a page without a Link
+// header is the last. It is not safe for concurrent use.
+type KeyPager struct {
+	c      *Client
+	walk   *pageWalker
+	fields map[string]any
+	total  int
+}
+
+// ProjectKeysPager returns a KeyPager over a project's client keys. It makes
+// no request.
+func (c *Client) ProjectKeysPager(organization, project string, status KeyStatus) (*KeyPager, error) {
+	u, q, err := c.projectKeysRequest(organization, project, status)
+	if err != nil {
+		return nil, err
+	}
+	return &KeyPager{c: c, walk: newPageWalker(c, "project-keys", u, q), fields: projectKeysFields(organization, project, status)}, nil
+}
+
+// Next requests the next page and returns its keys (an empty, non-nil slice
+// for an empty page). It sends one request (retries aside). Once it has
+// failed, it returns the same error without a request; called after Done, it
+// returns an error.
+func (p *KeyPager) Next(ctx context.Context) ([]ProjectKey, error) {
+	raw, err := p.walk.next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := decodePage[ProjectKey](ctx, p.c, p.walk.route, p.fields, raw, &p.total)
+	if err != nil {
+		p.walk.err = err
+		return nil, err
+	}
+	return keys, nil
+}
+
+// Done reports whether the last page has been read. It stays false after an
+// error, so that a loop on Done meets the error from Next.
+func (p *KeyPager) Done() bool { return p.walk.done && p.walk.err == nil }
