@@ -348,7 +348,8 @@ type AmbiguousCreateError struct {
 	Candidates int
 	// Err is the failure of the create request itself.
 	Err error
-	// LookupErr is the failure of the search, when it failed.
+	// LookupErr is why the search did not finish: its own failure, or the
+	// caller's context error when the caller gave up before it began.
 	LookupErr error
 }
 
@@ -361,7 +362,7 @@ func (e *AmbiguousCreateError) Error() string {
 		fmt.Fprintf(&b, "creating the client key %q in %s may have succeeded (%v)", e.Name, where, e.Err)
 		switch {
 		case e.LookupErr != nil:
-			fmt.Fprintf(&b, ", and looking for it failed (%v): ", e.LookupErr)
+			fmt.Fprintf(&b, ", and the search for it did not finish (%v): ", e.LookupErr)
 		case e.Candidates == 0:
 			b.WriteString(", and no key of that name created since is listed yet: ")
 		default:

@@ -87,7 +87,12 @@ func (c *Client) CreateProjectKey(ctx context.Context, organization, project str
 	}
 	name := strings.TrimSpace(key.Name)
 	ambiguous := &AmbiguousCreateError{Organization: organization, Project: project, Name: name, Err: err}
-	if name == "" || ctx.Err() != nil {
+	if name == "" {
+		return nil, ambiguous
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		// The caller gave up: no time for a search.
+		ambiguous.LookupErr = ctxErr
 		return nil, ambiguous
 	}
 	fields := map[string]any{"organization": organization, "project": project, "error": err.Error()}
@@ -131,8 +136,10 @@ func mayHaveCreated(st *requestState, err error) bool {
 		// Sentry's API, such as a single sign-on proxy.
 		return notJSON.StatusCode == http.StatusCreated
 	case errors.As(err, &transErr), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		// Only an attempt that got a connection can have reached Sentry.
-		return st != nil && st.sent.Load()
+		// The last attempt failed or was given up; it may have reached
+		// Sentry unless it surely was not sent (and earlier attempts,
+		// which were retried, cannot have: see checkRetry).
+		return st != nil && st.applied
 	}
 	return false
 }

@@ -8,10 +8,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -158,13 +160,9 @@ func TestCreateProjectKeyRetriesADialError(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 		fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
 	})
-	// An address nothing listens on: the first dial is refused.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := l.Addr().String()
-	_ = l.Close()
+	// The first dial is refused, with the error net.Dialer gives. (Dialing
+	// a port that was just closed is no refusal: another process may have
+	// it by then.)
 	var mu sync.Mutex
 	dials := 0
 	tr := cleanhttp.DefaultPooledTransport()
@@ -175,7 +173,7 @@ func TestCreateProjectKeyRetriesADialError(t *testing.T) {
 		first := dials == 1
 		mu.Unlock()
 		if first {
-			return d.DialContext(ctx, network, closed)
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
 		}
 		return d.DialContext(ctx, network, addr)
 	}
@@ -238,6 +236,11 @@ var ambiguousFaults = []ambiguousFault{
 // lists the keys. serverSkew moves the server's clock (its Date header and
 // the keys' dates) away from the local one.
 func createServer(t *testing.T, store *keyStore, fault func(w http.ResponseWriter, r *http.Request), serverSkew time.Duration, extra int) *recorder {
+	// A listing answers after the create was stored, as Sentry's would
+	// once the create reached it, however slow the machine running the
+	// test is.
+	stored := make(chan struct{})
+	var once sync.Once
 	return newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		now := time.Now().Add(serverSkew)
 		if serverSkew != 0 {
@@ -245,6 +248,10 @@ func createServer(t *testing.T, store *keyStore, fault func(w http.ResponseWrite
 		}
 		switch r.Method {
 		case http.MethodGet:
+			select {
+			case <-stored:
+			case <-time.After(5 * time.Second):
+			}
 			store.writeList(w)
 		case http.MethodPost:
 			name := strings.TrimSpace(fmt.Sprint(bodyOf(t, r)["name"]))
@@ -252,6 +259,7 @@ func createServer(t *testing.T, store *keyStore, fault func(w http.ResponseWrite
 				store.add(name, now)
 			}
 			store.add(name, now)
+			once.Do(func() { close(stored) })
 			fault(w, r)
 		default:
 			t.Errorf("unexpected %s", r.Method)
@@ -267,7 +275,11 @@ func TestCreateProjectKeyRecoversFromAmbiguousFailures(t *testing.T) {
 			store.add("api", time.Now())
 			rec := createServer(t, store, f.answer, 0, 0)
 			log := &captureLogger{}
-			c := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 300 * time.Millisecond; c.Logger = log })
+			timeout := 5 * time.Second
+			if strings.HasPrefix(f.name, "timeout") {
+				timeout = time.Second
+			}
+			c := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = timeout; c.Logger = log })
 			k, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "  web "})
 			if err != nil {
 				t.Fatalf("err = %v, want the one key created", err)
@@ -380,12 +392,15 @@ func TestCreateProjectKeyAmbiguousWhenNotExactlyOneCandidate(t *testing.T) {
 			case <-time.After(5 * time.Second):
 			}
 		})
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		_, err := newTestClient(t, rec).CreateProjectKey(ctx, "acme", "web", ProjectKeyCreate{Name: "web"})
 		var amb *AmbiguousCreateError
-		if !errors.As(err, &amb) || !errors.Is(err, context.DeadlineExceeded) {
+		if !errors.As(err, &amb) || !errors.Is(err, context.DeadlineExceeded) || !errors.Is(amb.LookupErr, context.DeadlineExceeded) {
 			t.Fatalf("err = %v, want an AmbiguousCreateError wrapping the caller's deadline", err)
+		}
+		if !strings.Contains(err.Error(), "did not finish") {
+			t.Errorf("the message does not say the search did not finish: %v", err)
 		}
 		if got := methods(rec); fmt.Sprint(got) != "[POST]" {
 			t.Fatalf("requests %v, want the POST alone", got)
@@ -743,5 +758,81 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("no log line has %q", want)
 		}
+	}
+}
+
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestCreateProjectKeyIsNotRetriedBlindlyOnAnyTransport: a transport that
+// does not report its connections (no httptrace GotConn) cannot make a
+// failed create look unsent. Only a dial error proves that.
+func TestCreateProjectKeyIsNotRetriedBlindlyOnAnyTransport(t *testing.T) {
+	var mu sync.Mutex
+	posts := 0
+	tr := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Method == http.MethodPost {
+			mu.Lock()
+			posts++
+			mu.Unlock()
+		}
+		return nil, io.ErrUnexpectedEOF
+	})
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {})
+	_, err := newTestClient(t, rec, func(c *Config) { c.Transport = tr }).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
+	var amb *AmbiguousCreateError
+	if !errors.As(err, &amb) || amb.LookupErr == nil {
+		t.Fatalf("err = %v, want an AmbiguousCreateError whose search failed", err)
+	}
+	if posts != 1 {
+		t.Fatalf("%d POSTs, want 1", posts)
+	}
+}
+
+// TestCreateProjectKeyGivenUpUnsentIsNotAmbiguous: a caller who gives up
+// while the create waits (for the pacer, or for the back-off after a 429)
+// gets the context's error; nothing was carried out.
+func TestCreateProjectKeyGivenUpUnsentIsNotAmbiguous(t *testing.T) {
+	limited := func(w http.ResponseWriter, status int) {
+		w.Header().Set("X-Sentry-Rate-Limit-Limit", "40")
+		w.Header().Set("X-Sentry-Rate-Limit-Remaining", "0")
+		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()+50))
+		w.WriteHeader(status)
+		if status == http.StatusCreated {
+			fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+		}
+	}
+	for name, first := range map[string]func(*Client) error{
+		"held by the pacer": func(c *Client) error {
+			_, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
+			return err
+		},
+		"waiting after a 429": func(*Client) error { return nil },
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if name == "held by the pacer" {
+					limited(w, http.StatusCreated)
+					return
+				}
+				limited(w, http.StatusTooManyRequests)
+			})
+			c := newTestClient(t, rec)
+			if err := first(c); err != nil {
+				t.Fatal(err)
+			}
+			before := rec.count()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_, err := c.CreateProjectKey(ctx, "acme", "web", ProjectKeyCreate{Name: "web"})
+			var amb *AmbiguousCreateError
+			if !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &amb) {
+				t.Fatalf("err = %v, want the plain context error", err)
+			}
+			if sent := rec.count() - before; sent > 1 {
+				t.Fatalf("%d requests sent", sent)
+			}
+		})
 	}
 }

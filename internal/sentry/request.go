@@ -42,12 +42,14 @@ type requestState struct {
 	bucket string
 	// attempts counts the attempts started: the first and each retry.
 	attempts int
-	// sent is set once the current attempt got a connection: from then on
-	// it may have reached Sentry.
-	sent atomic.Bool
+	// dispatched is set once the pacer let the current attempt go to the
+	// network; sent once the transport got a connection for it. From then
+	// on it may have reached Sentry.
+	dispatched, sent atomic.Bool
 	// applied is true when the current attempt may have been carried out
 	// by Sentry (it was answered with a status other than 429, or failed
-	// after it was sent); earlierApplied when an earlier one may have.
+	// when it may have been sent; see observe); earlierApplied when an
+	// earlier attempt may have been.
 	applied, earlierApplied bool
 	// body is the body of the answer the response handler read.
 	body []byte
@@ -58,7 +60,20 @@ func (st *requestState) nextAttempt() {
 	st.attempts++
 	st.earlierApplied = st.earlierApplied || st.applied
 	st.applied = false
+	st.dispatched.Store(false)
 	st.sent.Store(false)
+}
+
+// observe records what an attempt's outcome says about whether Sentry may
+// have carried it out. Any answer but a 429 may come after the work was done;
+// a failure may too, unless the request surely was not sent.
+func (st *requestState) observe(resp *http.Response, err error) {
+	switch {
+	case resp != nil:
+		st.applied = st.applied || resp.StatusCode != http.StatusTooManyRequests
+	case err != nil:
+		st.applied = st.applied || !surelyNotSent(st, err)
+	}
 }
 
 type stateKey struct{}

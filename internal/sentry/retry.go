@@ -30,12 +30,13 @@ import (
 //     another host, a body over the size limit or a certificate that does
 //     not verify: a retry cannot change those.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
 	st := stateFrom(ctx)
 	if st == nil {
 		st = &requestState{method: http.MethodGet}
+	}
+	st.observe(resp, err)
+	if ctx.Err() != nil {
+		return false, ctx.Err()
 	}
 	if err != nil {
 		var redirErr *RedirectError
@@ -50,33 +51,29 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 			// Retrying cannot fix a redirect to another host, a body
 			// larger than any API answer or a certificate that does not
 			// verify.
-			st.applied = st.applied || resp != nil
 			return false, nil
 		}
-		notSent := surelyNotSent(st, err)
-		st.applied = st.applied || !notSent
-		if st.method == http.MethodPost && !notSent {
-			return false, nil
-		}
-		return true, nil
+		return st.method != http.MethodPost || !st.applied, nil
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return true, nil
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		st.applied = true
 		return st.method != http.MethodPost, nil
 	}
-	st.applied = true
 	return false, nil
 }
 
 // surelyNotSent reports whether a failed attempt cannot have reached Sentry:
-// the transport never had a connection for it (the httptrace GotConn hook
-// did not fire), and the error is one of connecting: a DNS failure or a dial
-// error such as a refused connection. Both must hold, so that a transport
-// that does not report GotConn cannot make a write look unsent.
+// the pacer never let it go (the caller gave up while it waited), or the
+// transport never had a connection for it (the httptrace GotConn hook did
+// not fire) and the error is one of connecting: a DNS failure or a dial
+// error such as a refused connection. Both of the latter must hold, so that
+// a transport that does not report GotConn cannot make a write look unsent.
 func surelyNotSent(st *requestState, err error) bool {
+	if !st.dispatched.Load() {
+		return true
+	}
 	if st.sent.Load() {
 		return false
 	}

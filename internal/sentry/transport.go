@@ -63,6 +63,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		GotConn: func(httptrace.GotConnInfo) { st.sent.Store(true) },
 	})
 	sent := t.client.now()
+	st.dispatched.Store(true)
 	resp, err := t.next.RoundTrip(req.WithContext(actx))
 	received := t.client.now()
 	elapsed := received.Sub(sent)
