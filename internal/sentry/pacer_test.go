@@ -81,18 +81,50 @@ func TestPacerStaysUnderTheRateLimit(t *testing.T) {
 	}
 }
 
-func TestPacerWithoutHeadersNeverSerializes(t *testing.T) {
-	var inflight, peak atomic.Int32
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		cur := inflight.Add(1)
-		for {
-			p := peak.Load()
-			if cur <= p || peak.CompareAndSwap(p, cur) {
-				break
-			}
+// barrier holds each request until n are in flight at once, and records the
+// most that ever were. If n never are (a client that serializes), it stops
+// holding after a while, so that the test fails fast instead of hanging.
+type barrier struct {
+	n       int
+	mu      sync.Mutex
+	arrived int
+	peak    int
+	all     chan struct{}
+	broken  atomic.Bool
+}
+
+func newBarrier(n int) *barrier { return &barrier{n: n, all: make(chan struct{})} }
+
+func (b *barrier) wait() {
+	b.mu.Lock()
+	b.arrived++
+	b.peak = max(b.peak, b.arrived)
+	if b.arrived == b.n {
+		close(b.all)
+	}
+	b.mu.Unlock()
+	if !b.broken.Load() {
+		select {
+		case <-b.all:
+		case <-time.After(3 * time.Second):
+			b.broken.Store(true)
 		}
-		time.Sleep(150 * time.Millisecond)
-		inflight.Add(-1)
+	}
+	b.mu.Lock()
+	b.arrived--
+	b.mu.Unlock()
+}
+
+func (b *barrier) maxInFlight() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.peak
+}
+
+func TestPacerWithoutHeadersNeverSerializes(t *testing.T) {
+	bar := newBarrier(10)
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		bar.wait()
 		fmt.Fprint(w, "[]")
 	})
 	c := newTestClient(t, rec)
@@ -101,8 +133,8 @@ func TestPacerWithoutHeadersNeverSerializes(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	if peak.Load() != 10 {
-		t.Fatalf("at most %d requests ran at once, want all 10 (self-hosted sends no rate-limit headers)", peak.Load())
+	if p := bar.maxInFlight(); p != 10 {
+		t.Fatalf("at most %d requests ran at once, want all 10 (self-hosted sends no rate-limit headers)", p)
 	}
 }
 
@@ -321,35 +353,13 @@ func TestPacerPastResetRollsOver(t *testing.T) {
 // flight at once.
 func TestPacerConcurrentReadsWithClockAhead(t *testing.T) {
 	const n = 10
-	var mu sync.Mutex
-	arrived, peak := 0, 0
-	all := make(chan struct{})
-	var broken atomic.Bool
+	bar := newBarrier(n)
 	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		now := time.Now()
 		w.Header().Set("X-Sentry-Rate-Limit-Limit", "40")
 		w.Header().Set("X-Sentry-Rate-Limit-Remaining", "30")
-		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(now.Unix()+1))
+		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()+1))
 		if r.URL.Path != "/api/0/projects/acme/first/keys/" {
-			mu.Lock()
-			arrived++
-			peak = max(peak, arrived)
-			if arrived == n {
-				close(all)
-			}
-			mu.Unlock()
-			// Wait until all are in flight; give up (once) if they never
-			// are, so that a serializing client fails fast.
-			if !broken.Load() {
-				select {
-				case <-all:
-				case <-time.After(3 * time.Second):
-					broken.Store(true)
-				}
-			}
-			mu.Lock()
-			arrived--
-			mu.Unlock()
+			bar.wait()
 		}
 		fmt.Fprint(w, "[]")
 	})
@@ -363,8 +373,8 @@ func TestPacerConcurrentReadsWithClockAhead(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	if peak != n {
-		t.Fatalf("at most %d of %d reads were in flight at once: the pacer serialized them", peak, n)
+	if p := bar.maxInFlight(); p != n {
+		t.Fatalf("at most %d of %d reads were in flight at once: the pacer serialized them", p, n)
 	}
 }
 
@@ -415,7 +425,7 @@ func TestPacingIsNotPartOfTheAttemptTimeout(t *testing.T) {
 		}
 		fmt.Fprint(w, "[]")
 	})
-	c := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 300 * time.Millisecond; c.MaxRetries = intPtr(0) })
+	c := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 500 * time.Millisecond; c.MaxRetries = intPtr(0) })
 	if _, err := c.ListProjectKeys(context.Background(), "acme", "web", ""); err != nil {
 		t.Fatal(err)
 	}
