@@ -750,7 +750,7 @@ func TestOversizeBodyIsNotRetried(t *testing.T) {
 				if announced {
 					w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 				} else {
-					w.(http.Flusher).Flush() // chunked: the size is only known by reading
+					flush(w) // chunked: the size is only known by reading
 				}
 				fmt.Fprint(w, body)
 			})
@@ -775,9 +775,8 @@ func TestErrorBodyCutShortIsTheAPIError(t *testing.T) {
 		w.Header().Set("Content-Length", "1000")
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprint(w, `{"detail": "You do not have permission`)
-		w.(http.Flusher).Flush()
-		conn, _, _ := w.(http.Hijacker).Hijack()
-		_ = conn.Close()
+		flush(w)
+		dropConnection(w)
 	})
 	_, err := newTestClient(t, rec).ListProjectKeys(context.Background(), "acme", "web", "")
 	var apiErr *APIError
@@ -796,7 +795,7 @@ func TestTimeoutCoversTheBody(t *testing.T) {
 	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Content-Length", "1000")
 		fmt.Fprint(w, "[")
-		w.(http.Flusher).Flush()
+		flush(w)
 		select {
 		case <-r.Context().Done():
 		case <-time.After(5 * time.Second):

@@ -206,11 +206,12 @@ func (f *fakeClock) advance(d time.Duration) {
 }
 
 // rateLimitAnswer is an answer of Sentry generated at server time at, with
-// its Date header and a window that resets at the next whole second.
-func rateLimitAnswer(status int, at time.Time, limit, remaining int) *http.Response {
+// its Date header and a window of 40 requests that resets at the next whole
+// second.
+func rateLimitAnswer(status int, at time.Time, remaining int) *http.Response {
 	return responseWith(status,
 		"Date", at.UTC().Format(http.TimeFormat),
-		"X-Sentry-Rate-Limit-Limit", fmt.Sprint(limit),
+		"X-Sentry-Rate-Limit-Limit", "40",
 		"X-Sentry-Rate-Limit-Remaining", fmt.Sprint(remaining),
 		"X-Sentry-Rate-Limit-Reset", fmt.Sprint(at.Unix()+1),
 	)
@@ -240,7 +241,7 @@ func TestPacerMeasuresResetAgainstDate(t *testing.T) {
 	for _, skew := range []time.Duration{-time.Hour, -30 * time.Second, -1500 * time.Millisecond, 0, 2 * time.Second, 30 * time.Second} {
 		t.Run(fmt.Sprint("local clock off by ", skew), func(t *testing.T) {
 			p, clk, observe := newTestPacer(skew, server)
-			observe(rateLimitAnswer(http.StatusOK, server, 40, 0))
+			observe(rateLimitAnswer(http.StatusOK, server, 0))
 			b := p.buckets["GET project-keys"]
 			wait, ok := b.admit(clk.now())
 			// Date says 0.0 s into the second, so the pacer may wait the
@@ -295,7 +296,7 @@ func TestServerClockNarrows(t *testing.T) {
 func TestPacerWaitIsCapped(t *testing.T) {
 	server := time.Unix(1_800_000_000, 0)
 	p, clk, observe := newTestPacer(0, server)
-	resp := rateLimitAnswer(http.StatusOK, server, 40, 0)
+	resp := rateLimitAnswer(http.StatusOK, server, 0)
 	resp.Header.Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(server.Add(24*time.Hour).Unix()))
 	observe(resp)
 	wait, ok := p.buckets["GET project-keys"].admit(clk.now())
@@ -309,7 +310,7 @@ func TestPacerWaitIsCapped(t *testing.T) {
 func TestPacerTakes429AsNothingRemaining(t *testing.T) {
 	server := time.Unix(1_800_000_000, 0)
 	p, clk, observe := newTestPacer(0, server)
-	observe(rateLimitAnswer(http.StatusTooManyRequests, server, 40, 12))
+	observe(rateLimitAnswer(http.StatusTooManyRequests, server, 12))
 	b := p.buckets["GET project-keys"]
 	if b.remaining != 0 {
 		t.Fatalf("remaining = %d after a 429, want 0", b.remaining)
@@ -325,7 +326,7 @@ func TestPacerTakes429AsNothingRemaining(t *testing.T) {
 func TestPacerPastResetRollsOver(t *testing.T) {
 	server := time.Unix(1_800_000_000, 0)
 	p, _, observe := newTestPacer(2*time.Second, server)
-	observe(rateLimitAnswer(http.StatusOK, server, 40, 30))
+	observe(rateLimitAnswer(http.StatusOK, server, 30))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	for i := range 10 {
@@ -338,7 +339,7 @@ func TestPacerPastResetRollsOver(t *testing.T) {
 	// fresh window rather than leaving the bucket empty, where only one
 	// request at a time could probe for the next reset.
 	p2, _, observe2 := newTestPacer(0, server)
-	resp := rateLimitAnswer(http.StatusOK, server, 40, 0)
+	resp := rateLimitAnswer(http.StatusOK, server, 0)
 	resp.Header.Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(server.Unix()-5))
 	observe2(resp)
 	for i := range 10 {

@@ -62,6 +62,7 @@ func (st *requestState) nextAttempt() {
 	st.applied = false
 	st.dispatched.Store(false)
 	st.sent.Store(false)
+	st.body = nil
 }
 
 // observe records what an attempt's outcome says about whether Sentry may
@@ -169,7 +170,8 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 
 	r := &response{status: resp.StatusCode, header: resp.Header, body: rbody}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if resp.StatusCode == http.StatusNoContent {
+		if resp.StatusCode == http.StatusNoContent || cl.method == http.MethodDelete {
+			// Nothing to read: Sentry answers a delete with 204.
 			return r, st, nil
 		}
 		if !looksLikeJSON(rbody) {
