@@ -44,9 +44,11 @@ type Config struct {
 	Token string
 	// UserAgent is sent with every request.
 	UserAgent string
-	// MaxRetries bounds the retries after the first attempt of a request
-	// (429, 5xx and connection errors). Nil means DefaultMaxRetries; zero
-	// disables retries.
+	// MaxRetries bounds the retries after the first attempt of a request.
+	// What is retried depends on the method: a 429 always; a 5xx (except
+	// 501), a timeout or a broken connection for GET, PUT and DELETE; a
+	// POST only when it surely was not sent (see CreateProjectKey). Nil
+	// means DefaultMaxRetries; zero disables retries.
 	MaxRetries *int
 	// RequestTimeout bounds each attempt, from the moment the pacer lets
 	// it go until its body is read. A wait for a rate-limit window is not
