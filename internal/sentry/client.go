@@ -44,12 +44,15 @@ type Config struct {
 	Token string
 	// UserAgent is sent with every request.
 	UserAgent string
-	// MaxRetries bounds the retries after the first attempt of a request
-	// (429, 5xx and connection errors). Nil means DefaultMaxRetries; zero
-	// disables retries.
+	// MaxRetries bounds the retries after the first attempt of a request.
+	// What is retried depends on the method: a 429 always; a 5xx (except
+	// 501), a timeout or a broken connection for GET, PUT and DELETE; a
+	// POST only when it surely was not sent (see CreateProjectKey). Nil
+	// means DefaultMaxRetries; zero disables retries.
 	MaxRetries *int
-	// RequestTimeout bounds each attempt, including reading the body. Zero
-	// means DefaultRequestTimeout.
+	// RequestTimeout bounds each attempt, from the moment the pacer lets
+	// it go until its body is read. A wait for a rate-limit window is not
+	// part of it. Zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
 	// MaxPages bounds the pages one listing may take. Zero means
 	// DefaultMaxPages (100,000 keys at 100 per page).
@@ -58,7 +61,8 @@ type Config struct {
 	// retries of 5xx answers and connection errors. Zero means the defaults.
 	RetryWaitMin, RetryWaitMax time.Duration
 	// MaxRateLimitWait caps one wait for a rate-limit window to reset (from
-	// X-Sentry-Rate-Limit-Reset or a proxy's Retry-After). Zero means
+	// X-Sentry-Rate-Limit-Reset or a proxy's Retry-After), both before a
+	// retry and when the pacer holds a request back. Zero means
 	// DefaultMaxRateLimitWait.
 	MaxRateLimitWait time.Duration
 	// Logger receives structured debug and trace messages. Nil discards them.
@@ -77,10 +81,18 @@ type Client struct {
 	token     string
 	userAgent string
 	maxPages  int
-	log       Logger
-	http      *retryablehttp.Client
-	pacer     *pacer
-	backoff   backoffPolicy
+	maxBody   int64
+	// timeout bounds each attempt from the moment the pacer admits it
+	// until its body is read (see transport).
+	timeout time.Duration
+	log     Logger
+	http    *retryablehttp.Client
+	pacer   *pacer
+	backoff *backoffPolicy
+	// clock estimates Sentry's clock from the Date of its answers.
+	clock *serverClock
+	// now is the local clock; tests replace it.
+	now func() time.Time
 }
 
 // New returns a Client for cfg. It makes no request.
@@ -116,18 +128,30 @@ func New(cfg Config) (*Client, error) {
 		log = nopLogger{}
 	}
 
+	maxRateLimitWait := orDefault(cfg.MaxRateLimitWait, DefaultMaxRateLimitWait)
+	if maxRateLimitWait < 0 {
+		return nil, fmt.Errorf("the longest rate-limit wait must be positive, got %s", maxRateLimitWait)
+	}
+
 	c := &Client{
 		base:      base,
 		token:     cfg.Token,
 		userAgent: cfg.UserAgent,
 		maxPages:  maxPages,
+		maxBody:   maxBodyBytes,
+		timeout:   timeout,
 		log:       log,
-		pacer:     newPacer(),
-		backoff: backoffPolicy{
-			min:          orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
-			max:          orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
-			maxRateLimit: orDefault(cfg.MaxRateLimitWait, DefaultMaxRateLimitWait),
-		},
+		clock:     &serverClock{},
+		now:       time.Now,
+	}
+	now := func() time.Time { return c.now() }
+	c.pacer = newPacer(now, c.clock, maxRateLimitWait)
+	c.backoff = &backoffPolicy{
+		min:          orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
+		max:          orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		maxRateLimit: maxRateLimitWait,
+		clock:        c.clock,
+		now:          now,
 	}
 
 	rt := cfg.Transport
@@ -138,9 +162,11 @@ func New(cfg Config) (*Client, error) {
 		rt = t
 	}
 	c.http = &retryablehttp.Client{
+		// No http.Client.Timeout: it would also cover the wait for the
+		// pacer, so a long rate-limit wait would time the attempt out
+		// before it was sent. The transport times each attempt instead.
 		HTTPClient: &http.Client{
 			Transport:     &transport{next: rt, client: c},
-			Timeout:       timeout,
 			CheckRedirect: checkRedirect,
 		},
 		// Logging goes through Logger with the request's context; the
@@ -150,6 +176,7 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMin: c.backoff.min,
 		RetryWaitMax: c.backoff.max,
 		CheckRetry:   checkRetry,
+		PrepareRetry: prepareRetry,
 		Backoff:      c.backoff.wait,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
@@ -168,8 +195,13 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // checkRedirect follows a redirect only to the same scheme and host, so the
 // token can never travel to another server. A renamed project answers with a
-// same-host 302, which is followed.
+// same-host 302, which is followed for a read. A write is never redirected:
+// Go would turn a POST, PUT or DELETE answered with 302 into a GET that
+// "succeeds" without writing anything, so the 3xx comes back as an APIError.
 func checkRedirect(req *http.Request, via []*http.Request) error {
+	if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
+		return http.ErrUseLastResponse
+	}
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
 	}
@@ -198,116 +230,47 @@ func (c *Client) endpointURL(format string, segments ...string) (*url.URL, error
 	return url.Parse(strings.TrimSuffix(c.base.String(), "/") + "/" + rel)
 }
 
-// response is a fully read answer.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
+// errBodyTooLarge is readBody's answer to a body over its limit.
+var errBodyTooLarge = errors.New("the response body is over the size limit")
 
-// requestState travels with a request's context through the retries, so the
-// transport can count attempts and the pacer can tell endpoints apart.
-type requestState struct {
-	route    string
-	attempts int
-	body     []byte
-}
-
-type stateKey struct{}
-
-func stateFrom(ctx context.Context) *requestState {
-	st, _ := ctx.Value(stateKey{}).(*requestState)
-	return st
-}
-
-// get sends one GET (with retries) and returns the read response. route names
-// the endpoint for pacing and logs, e.g. "project-keys".
-func (c *Client) get(ctx context.Context, route string, u *url.URL) (*response, error) {
-	st := &requestState{route: route}
-	ctx = context.WithValue(ctx, stateKey{}, st)
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
+// readBody reads a whole body of at most limit bytes, in one allocation when
+// the server announced its length.
+func readBody(r io.Reader, length, limit int64) ([]byte, error) {
+	if length > limit {
+		return nil, errBodyTooLarge
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Accept", "application/json")
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-	// Reading the body inside the retry loop makes a connection that breaks
-	// mid-body a retryable failure like any other.
-	req.SetResponseHandler(func(resp *http.Response) error {
-		var err error
-		st.body, err = readBody(resp.Body, resp.ContentLength)
-		return err
-	})
-
-	display := u.Redacted()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if resp != nil {
-			_ = resp.Body.Close()
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		var redirErr *RedirectError
-		if errors.As(err, &redirErr) {
-			return nil, redirErr
-		}
-		return nil, &TransportError{Method: http.MethodGet, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: unwrapURLError(err)}
-	}
-	defer resp.Body.Close()
-
-	body := st.body
-	if body == nil {
-		// Retries ran out on a retryable status, so the handler never ran.
-		if body, err = readBody(resp.Body, resp.ContentLength); err != nil {
-			return nil, &TransportError{Method: http.MethodGet, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: err}
-		}
-	}
-
-	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if !looksLikeJSON(body) {
-			return nil, &NotJSONError{URL: display, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Title: htmlTitle(body)}
-		}
-		return r, nil
-	}
-	apiErr := &APIError{
-		Method:         http.MethodGet,
-		URL:            display,
-		StatusCode:     resp.StatusCode,
-		Detail:         parseDetail(body),
-		EmptyBody:      len(strings.TrimSpace(string(body))) == 0,
-		RequiredScopes: parseScopeChallenge(resp.Header),
-		Attempts:       st.attempts,
-	}
-	if reset, ok := parseReset(resp.Header); ok && resp.StatusCode == http.StatusTooManyRequests {
-		apiErr.RateLimitReset = reset
-	}
-	return nil, apiErr
-}
-
-// readBody reads a whole body of at most maxBodyBytes, in one allocation
-// when the server announced its length.
-func readBody(r io.Reader, length int64) ([]byte, error) {
 	var buf bytes.Buffer
-	if length > 0 && length <= maxBodyBytes {
+	if length > 0 {
 		buf.Grow(int(length) + bytes.MinRead)
 	}
-	_, err := buf.ReadFrom(io.LimitReader(r, maxBodyBytes+1))
+	_, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
 	body := buf.Bytes()
-	if len(body) > maxBodyBytes {
-		return nil, fmt.Errorf("the response body is larger than %d MiB", maxBodyBytes>>20)
+	if int64(len(body)) > limit {
+		return nil, errBodyTooLarge
 	}
 	if body == nil {
 		body = []byte{}
 	}
 	return body, nil
+}
+
+// maxErrorBodyBytes bounds what is read of an error answer: its detail and
+// field errors are a few hundred bytes.
+const maxErrorBodyBytes = 1 << 20
+
+// readErrorBody reads what it can of an error answer's body, at most
+// maxErrorBodyBytes. A body cut short by a broken connection gives what
+// arrived: the status is the answer, and retrying would not change it.
+func readErrorBody(r io.Reader) []byte {
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(io.LimitReader(r, maxErrorBodyBytes))
+	if buf.Len() == 0 {
+		return []byte{}
+	}
+	return buf.Bytes()
 }
 
 func isTimeout(err error) bool {

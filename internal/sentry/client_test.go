@@ -257,10 +257,14 @@ func TestListProjectKeysRepeatedCursorIsAnError(t *testing.T) {
 func TestListProjectKeysPageCap(t *testing.T) {
 	const path = "/api/0/projects/acme/web/keys/"
 	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("Link", sentryLink(path, "per_page=100", "0:0:1", false, fmt.Sprintf("%d:0:0", n), true))
+		// The listing ends after 20 pages, so a client without a cap
+		// finishes (and fails the test) instead of running forever.
+		w.Header().Set("Link", sentryLink(path, "per_page=100", "0:0:1", false, fmt.Sprintf("%d:0:0", n), n < 20))
 		fmt.Fprint(w, page(n, n-1))
 	})
-	_, err := newTestClient(t, rec, func(c *Config) { c.MaxPages = 5 }).ListProjectKeys(context.Background(), "acme", "web", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := newTestClient(t, rec, func(c *Config) { c.MaxPages = 5 }).ListProjectKeys(ctx, "acme", "web", "")
 	var pe *PaginationError
 	if !errors.As(err, &pe) || pe.Pages != 5 {
 		t.Fatalf("err = %v, want a PaginationError after 5 pages", err)
@@ -734,4 +738,92 @@ func TestEachProjectKeysPage(t *testing.T) {
 			t.Fatalf("%d requests after the callback stopped the listing", n)
 		}
 	})
+}
+
+// TestOversizeBodyIsNotRetried pins the body-size limit and issue 12's item
+// 4: a body over the limit was retried (and downloaded) three times.
+func TestOversizeBodyIsNotRetried(t *testing.T) {
+	for _, announced := range []bool{true, false} {
+		t.Run(fmt.Sprintf("Content-Length announced %t", announced), func(t *testing.T) {
+			rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				body := "[" + strings.Repeat(" ", 2000) + "]"
+				if announced {
+					w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+				} else {
+					flush(w) // chunked: the size is only known by reading
+				}
+				fmt.Fprint(w, body)
+			})
+			c := newTestClient(t, rec)
+			c.maxBody = 1024
+			_, err := c.ListProjectKeys(context.Background(), "acme", "web", "")
+			var tooLarge *BodyTooLargeError
+			if !errors.As(err, &tooLarge) || tooLarge.Limit != 1024 || tooLarge.StatusCode != 200 || !strings.Contains(err.Error(), "1 KiB") {
+				t.Fatalf("err = %v, want a BodyTooLargeError over 1 KiB", err)
+			}
+			if rec.count() != 1 {
+				t.Fatalf("made %d requests, want 1: an oversize body is not transient", rec.count())
+			}
+		})
+	}
+}
+
+// TestErrorBodyCutShortIsTheAPIError is issue 12's item 4: a 4xx whose body
+// could not be read was retried as if the connection broke.
+func TestErrorBodyCutShortIsTheAPIError(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"detail": "You do not have permission`)
+		flush(w)
+		dropConnection(w)
+	})
+	_, err := newTestClient(t, rec).ListProjectKeys(context.Background(), "acme", "web", "")
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden || apiErr.EmptyBody {
+		t.Fatalf("err = %v, want the 403 as an APIError", err)
+	}
+	if rec.count() != 1 {
+		t.Fatalf("made %d requests, want 1: a 403 stays a 403", rec.count())
+	}
+}
+
+// TestTimeoutCoversTheBody pins that the attempt's timeout, which now starts
+// after the pacer, still covers reading the body: a server that sends its
+// headers and then stalls times the attempt out.
+func TestTimeoutCoversTheBody(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Length", "1000")
+		fmt.Fprint(w, "[")
+		flush(w)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	c := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 100 * time.Millisecond; c.MaxRetries = intPtr(1) })
+	_, err := c.ListProjectKeys(context.Background(), "acme", "web", "")
+	var te *TransportError
+	if !errors.As(err, &te) || !te.Timeout || te.Attempts != 2 || !strings.Contains(err.Error(), "timed out") {
+		t.Fatalf("err = %v, want a timeout after 2 attempts", err)
+	}
+}
+
+// TestCallerDeadlineIsNotATimeoutOfTheClient pins that the caller's own
+// deadline comes back as context.DeadlineExceeded, not as a request that
+// timed out (which would suggest raising request_timeout).
+func TestCallerDeadlineIsNotATimeoutOfTheClient(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := newTestClient(t, rec).ListProjectKeys(ctx, "acme", "web", "")
+	var te *TransportError
+	if !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) {
+		t.Fatalf("err = %#v, want the caller's context.DeadlineExceeded", err)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,6 +37,19 @@ type APIError struct {
 	RateLimitReset time.Time
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// FieldErrors are the validation errors of a 400 answer, one per field,
+	// sorted by Field.
+	FieldErrors []FieldError
+}
+
+// FieldError is what Sentry's validation said about one field of a request
+// body (Django REST framework's error format).
+type FieldError struct {
+	// Field is the dotted JSON path of the field, e.g. "rateLimit.window";
+	// an element of a list is its index, e.g. "items.0.name".
+	Field string
+	// Messages are Sentry's messages, in its order.
+	Messages []string
 }
 
 func (e *APIError) Error() string {
@@ -45,6 +60,13 @@ func (e *APIError) Error() string {
 	} else if e.EmptyBody {
 		b.WriteString(" (empty body)")
 	}
+	for i, f := range e.FieldErrors {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		fmt.Fprintf(&b, "%s%s: %s", sep, f.Field, strings.Join(f.Messages, " "))
+	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
@@ -54,6 +76,8 @@ func (e *APIError) Error() string {
 // NotJSONError is a successful status whose body is not JSON, typically an
 // HTML login page of an SSO proxy or a web server that is not Sentry's API.
 type NotJSONError struct {
+	// Method is the request's method; empty means GET.
+	Method      string
 	URL         string
 	StatusCode  int
 	ContentType string
@@ -63,24 +87,42 @@ type NotJSONError struct {
 }
 
 func (e *NotJSONError) Error() string {
-	msg := fmt.Sprintf("GET %s: HTTP %d with a body that is not JSON (Content-Type %q", e.URL, e.StatusCode, e.ContentType)
+	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not JSON (Content-Type %q", methodOrGet(e.Method), e.URL, e.StatusCode, e.ContentType)
 	if e.Title != "" {
 		msg += fmt.Sprintf(", page title %q", e.Title)
 	}
 	return msg + ")"
 }
 
-// PaginationError reports a cursor sequence that cannot end: a cursor that
-// repeats or more pages than the client allows.
+// PaginationError reports a listing the client cannot finish faithfully: a
+// cursor that repeats, more pages than the client allows, or a Link header it
+// cannot read. No partial list is returned with it.
 type PaginationError struct {
 	URL    string
 	Reason string
 	Pages  int
 	Cursor string
+	// Err is the underlying cause when there is one, such as a
+	// *LinkHeaderError.
+	Err error
 }
 
 func (e *PaginationError) Error() string {
 	return fmt.Sprintf("GET %s: pagination stopped after %d pages: %s", e.URL, e.Pages, e.Reason)
+}
+
+func (e *PaginationError) Unwrap() error { return e.Err }
+
+// LinkHeaderError is a page whose Link header is present but cannot be read
+// (RFC 8288), so the client cannot tell whether more pages follow. Reason is
+// short and quotes at most an excerpt of the header.
+type LinkHeaderError struct {
+	URL    string
+	Reason string
+}
+
+func (e *LinkHeaderError) Error() string {
+	return fmt.Sprintf("GET %s: the Link header cannot be read: %s", e.URL, e.Reason)
 }
 
 // TransportError is a request that got no usable HTTP response: a refused
@@ -107,6 +149,33 @@ func (e *TransportError) Error() string {
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }
+
+// BodyTooLargeError is a successful answer whose body is larger than any
+// Sentry API answer (a page of 100 keys is about 300 KB). It is not retried:
+// the same URL would send the same body again.
+type BodyTooLargeError struct {
+	Method     string
+	URL        string
+	StatusCode int
+	// Limit is the size limit in bytes.
+	Limit int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d with a body larger than %s, more than any Sentry API answer; check that the base URL points at Sentry's API",
+		e.Method, e.URL, e.StatusCode, byteSize(e.Limit))
+}
+
+// byteSize renders a size limit: "64 MiB", "512 KiB" or "100 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 // RedirectError is a redirect the client refused to follow because it leads to
 // another scheme or host, where the token must not be sent.
@@ -143,6 +212,64 @@ func parseDetail(body []byte) string {
 		return strings.TrimSpace(obj.Message)
 	}
 	return ""
+}
+
+// parseFieldErrors reads the validation errors of a Django REST framework
+// 400 body: an object whose keys are fields (except "detail", which is
+// Sentry's message) and whose values are a list of messages, a message, or
+// an object of the same shape for a nested field:
+//
+//	{"name": ["Ensure this field has no more than 64 characters."],
+//	 "rateLimit": {"window": ["Ensure this value is less than or equal to 86400."]}}
+//
+// gives name and rateLimit.window. An older Sentry flattened nested errors
+// into their keys ({"rateLimit": ["window"]}); a list of strings is always
+// taken as the messages of its field, so that reads as a message "window"
+// of rateLimit. Objects inside a list (errors of list elements) are named by
+// their index. Anything else gives nothing.
+func parseFieldErrors(body []byte) []FieldError {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return nil
+	}
+	var out []FieldError
+	for k, v := range obj {
+		if k == "detail" {
+			continue
+		}
+		collectFieldErrors(k, v, &out)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func collectFieldErrors(path string, raw json.RawMessage, out *[]FieldError) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		*out = append(*out, FieldError{Field: path, Messages: []string{s}})
+		return
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err == nil {
+		var msgs []string
+		for i, item := range list {
+			if err := json.Unmarshal(item, &s); err == nil {
+				msgs = append(msgs, s)
+				continue
+			}
+			collectFieldErrors(path+"."+strconv.Itoa(i), item, out)
+		}
+		if len(msgs) > 0 {
+			*out = append(*out, FieldError{Field: path, Messages: msgs})
+		}
+		return
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err == nil {
+		for k, v := range obj {
+			collectFieldErrors(path+"."+k, v, out)
+		}
+	}
 }
 
 var scopeParamRe = regexp.MustCompile(`(?i)\bscope\s*=\s*"([^"]*)"`)
@@ -185,12 +312,66 @@ func looksLikeJSON(body []byte) bool {
 
 // DecodeError is a JSON body that does not have the shape Sentry documents.
 type DecodeError struct {
-	URL string
-	Err error
+	// Method is the request's method; empty means GET.
+	Method string
+	URL    string
+	Err    error
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("GET %s: the response is not the JSON Sentry documents: %v", e.URL, e.Err)
+	return fmt.Sprintf("%s %s: the response is not the JSON Sentry documents: %v", methodOrGet(e.Method), e.URL, e.Err)
+}
+
+func methodOrGet(m string) string {
+	if m == "" {
+		return http.MethodGet
+	}
+	return m
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// AmbiguousCreateError is a create whose outcome is unknown: the request may
+// have reached Sentry (a 5xx answer, a timeout, a connection dropped after
+// sending, a success whose body could not be read), and the search for the
+// key it may have created did not find exactly one. The key may exist: the
+// user should look in Sentry and import it (or delete it) rather than create
+// another.
+type AmbiguousCreateError struct {
+	// Organization and Project say where the key was created.
+	Organization, Project string
+	// Name is the name sent, trimmed as Sentry trims it; empty when the
+	// create asked Sentry to pick a name, which no search can recognise.
+	Name string
+	// Candidates counts the keys of that name created since the request
+	// started: 0 or more than 1 (exactly one would have been adopted).
+	Candidates int
+	// Err is the failure of the create request itself.
+	Err error
+	// LookupErr is why the search did not finish: its own failure, or the
+	// caller's context error when the caller gave up before it began.
+	LookupErr error
+}
+
+func (e *AmbiguousCreateError) Error() string {
+	var b strings.Builder
+	where := e.Organization + "/" + e.Project
+	if e.Name == "" {
+		fmt.Fprintf(&b, "creating a client key in %s may have succeeded (%v), and a key created without a name gets one Sentry picks, so it cannot be found: ", where, e.Err)
+	} else {
+		fmt.Fprintf(&b, "creating the client key %q in %s may have succeeded (%v)", e.Name, where, e.Err)
+		switch {
+		case e.LookupErr != nil:
+			fmt.Fprintf(&b, ", and the search for it did not finish (%v): ", e.LookupErr)
+		case e.Candidates == 0:
+			b.WriteString(", and no key of that name created since is listed yet: ")
+		default:
+			fmt.Fprintf(&b, ", and %d keys of that name were created since: ", e.Candidates)
+		}
+	}
+	b.WriteString("a key may have been created; check the project's client keys in Sentry and import the new key (or delete it) before creating it again")
+	return b.String()
+}
+
+// Unwrap returns the create's own failure.
+func (e *AmbiguousCreateError) Unwrap() error { return e.Err }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -83,13 +84,14 @@ func (c *BrowserSDKChoice) UnmarshalJSON(b []byte) error {
 }
 
 // LoaderOptions are the JavaScript loader options of a key. Each is nil when
-// the server does not send it.
+// the server does not send it; in an update, a nil flag is left out, and
+// Sentry keeps its value (it merges the options it is sent).
 type LoaderOptions struct {
-	HasReplay         *bool `json:"hasReplay"`
-	HasPerformance    *bool `json:"hasPerformance"`
-	HasDebug          *bool `json:"hasDebug"`
-	HasFeedback       *bool `json:"hasFeedback"`
-	HasLogsAndMetrics *bool `json:"hasLogsAndMetrics"`
+	HasReplay         *bool `json:"hasReplay,omitempty"`
+	HasPerformance    *bool `json:"hasPerformance,omitempty"`
+	HasDebug          *bool `json:"hasDebug,omitempty"`
+	HasFeedback       *bool `json:"hasFeedback,omitempty"`
+	HasLogsAndMetrics *bool `json:"hasLogsAndMetrics,omitempty"`
 }
 
 // Int64 is a JSON integer kept exact (sentry.io project ids have 16 digits). It
@@ -175,13 +177,56 @@ func (c *Client) GetProjectKey(ctx context.Context, organization, project, keyID
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.get(ctx, "project-key", u)
+	resp, _, err := c.do(ctx, call{method: http.MethodGet, route: "project-key", url: u})
 	if err != nil {
 		return nil, err
 	}
 	var key ProjectKey
-	if err := json.Unmarshal(resp.body, &key); err != nil {
-		return nil, &DecodeError{URL: u.Redacted(), Err: err}
+	if err := decode(resp, http.MethodGet, u.Redacted(), &key); err != nil {
+		return nil, err
 	}
 	return &key, nil
 }
+
+// KeyPager reads a project's client keys one page (up to PerPage keys) per
+// call, newest first, for callers that pull pages as they need them. It has
+// the guards of ListProjectKeys: a repeated cursor, more than Config.MaxPages
+// pages and an unreadable Link header are errors; a page without a Link
+// header is the last. It is not safe for concurrent use.
+type KeyPager struct {
+	c      *Client
+	walk   *pageWalker
+	fields map[string]any
+	total  int
+}
+
+// ProjectKeysPager returns a KeyPager over a project's client keys. It makes
+// no request.
+func (c *Client) ProjectKeysPager(organization, project string, status KeyStatus) (*KeyPager, error) {
+	u, q, err := c.projectKeysRequest(organization, project, status)
+	if err != nil {
+		return nil, err
+	}
+	return &KeyPager{c: c, walk: newPageWalker(c, "project-keys", u, q), fields: projectKeysFields(organization, project, status)}, nil
+}
+
+// Next requests the next page and returns its keys (an empty, non-nil slice
+// for an empty page). It sends one request (retries aside). Once it has
+// failed, it returns the same error without a request; called after Done, it
+// returns an error.
+func (p *KeyPager) Next(ctx context.Context) ([]ProjectKey, error) {
+	raw, err := p.walk.next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := decodePage[ProjectKey](ctx, p.c, p.walk.route, p.fields, raw, &p.total)
+	if err != nil {
+		p.walk.err = err
+		return nil, err
+	}
+	return keys, nil
+}
+
+// Done reports whether the last page has been read. It stays false after an
+// error, so that a loop on Done meets the error from Next.
+func (p *KeyPager) Done() bool { return p.walk.done && p.walk.err == nil }

@@ -61,29 +61,42 @@ func TestListOrganizationProjects(t *testing.T) {
 }
 
 func TestListKeysByProjectStopsTheKeysWhenProjectsFail(t *testing.T) {
-	cancelled := make(chan bool, 1)
+	// The keys listing hangs until its request is cancelled or the test
+	// ends. Either ordering is correct: the projects list may fail before
+	// the keys request reaches the server (then it never does) or after.
+	release := make(chan struct{})
 	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if r.URL.Path == "/api/0/organizations/acme/projects/" {
 			w.WriteHeader(http.StatusNotFound)
 			fmt.Fprint(w, `{"detail": "The requested resource does not exist"}`)
 			return
 		}
-		// The keys listing hangs: only the caller giving up ends it.
 		select {
 		case <-r.Context().Done():
-			cancelled <- true
-		case <-time.After(10 * time.Second):
-			cancelled <- false
+		case <-release:
 			fmt.Fprint(w, "[]")
 		}
 	})
-	_, err := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 30 * time.Second }).
-		ListKeysByProject(context.Background(), "acme", KeysByProjectOptions{})
+	// Cleanups run last in, first out: the handler is released before the
+	// server waits for it.
+	t.Cleanup(func() { close(release) })
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 30 * time.Second }).
+			ListKeysByProject(context.Background(), "acme", KeysByProjectOptions{})
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		// Only a keys listing that goes on can keep it this long: its
+		// request hangs until the test releases it.
+		t.Fatal("ListKeysByProject did not return: the keys listing went on after the projects list failed")
+	}
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		t.Fatalf("err = %v, want the projects list's 404", err)
-	}
-	if !<-cancelled {
-		t.Fatal("the keys listing went on after the projects list failed")
 	}
 }

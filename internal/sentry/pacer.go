@@ -16,10 +16,20 @@ import (
 // and optionally a cap on concurrent requests (-ConcurrentLimit). The pacer
 // keeps one bucket per endpoint. A bucket that has never seen those headers
 // (self-hosted Sentry sends none) never delays or serializes anything.
+//
+// Resets are times on Sentry's clock; the pacer reads them against the Date
+// of Sentry's answers (serverClock), so a local clock that is off does not
+// matter, and takes none to be further away than Config.MaxRateLimitWait. A
+// window whose reset has passed starts a fresh allowance.
 type pacer struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	now     func() time.Time
+	// clock reads X-Sentry-Rate-Limit-Reset, a time on Sentry's clock.
+	clock *serverClock
+	// maxWait caps how far ahead a window's reset may be taken to be, so
+	// no request waits longer than Config.MaxRateLimitWait for it.
+	maxWait time.Duration
 }
 
 type bucket struct {
@@ -29,9 +39,12 @@ type bucket struct {
 	// remaining estimates the requests still allowed before reset. It is
 	// lowered on every send and corrected by every response.
 	remaining int
-	// reset ends the current window; zero when the window rolled over and
-	// no response has announced the next reset yet.
+	// reset ends the current window, in local time; zero when the window
+	// rolled over and no response has announced the next reset yet.
 	reset time.Time
+	// window is the current window's reset as Sentry sent it, on its
+	// clock: it tells an answer of this window from one of another.
+	window time.Time
 
 	inflight   int
 	concurrent int // 0: no concurrency limit announced
@@ -41,8 +54,8 @@ type bucket struct {
 	changed chan struct{}
 }
 
-func newPacer() *pacer {
-	return &pacer{buckets: map[string]*bucket{}, now: time.Now}
+func newPacer(now func() time.Time, clock *serverClock, maxWait time.Duration) *pacer {
+	return &pacer{buckets: map[string]*bucket{}, now: now, clock: clock, maxWait: maxWait}
 }
 
 func (p *pacer) bucket(route string) *bucket {
@@ -129,7 +142,8 @@ func (p *pacer) release(route string) {
 	b.notify()
 }
 
-// observe learns from a response's rate-limit headers.
+// observe learns from a response's rate-limit headers. The reset is read on
+// Sentry's clock (see serverClock) and taken to be at most maxWait away.
 func (p *pacer) observe(route string, resp *http.Response) {
 	h := resp.Header
 	limit, hasLimit := headerInt(h, "X-Sentry-Rate-Limit-Limit")
@@ -153,6 +167,8 @@ func (p *pacer) observe(route string, resp *http.Response) {
 		return
 	}
 	if limited {
+		// Whatever Remaining says, Sentry refused this request: the
+		// window has nothing left.
 		remaining = 0
 	}
 	if hasLimit && limit > 0 {
@@ -161,17 +177,33 @@ func (p *pacer) observe(route string, resp *http.Response) {
 		b.limit = remaining + 1
 	}
 	b.known = true
-	if !reset.After(p.now()) {
-		// The window this answer belongs to is already over.
+	now := p.now()
+	window := reset
+	reset = p.clock.toLocal(reset)
+	if limit := now.Add(p.maxWait); reset.After(limit) {
+		reset = limit
+	}
+	if !reset.After(now) {
+		// The window this answer belongs to is already over. Unless a
+		// newer answer announced the current one, start afresh: a full
+		// allowance, less what is in flight besides this answer, until
+		// an answer tells the next reset. Keeping the old count would
+		// leave the bucket at zero and serialize every request.
+		if b.reset.IsZero() || !b.reset.After(now) {
+			b.reset = time.Time{}
+			b.remaining = max(b.limit-max(b.inflight-1, 0), 0)
+		}
 		return
 	}
+	// Windows are told apart by the reset as Sentry sent it: the local
+	// time it converts to moves as the clock estimate narrows.
 	switch {
-	case b.reset.IsZero() || reset.After(b.reset):
+	case b.reset.IsZero() || window.After(b.window):
 		// A newer window. Requests still in flight may count against
 		// it; assume they do.
-		b.reset = reset
+		b.window, b.reset = window, reset
 		b.remaining = max(remaining-max(b.inflight-1, 0), 0)
-	case reset.Equal(b.reset):
+	case window.Equal(b.window):
 		b.remaining = min(b.remaining, remaining)
 	default:
 		// An answer from an older window tells nothing about this one.

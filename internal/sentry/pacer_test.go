@@ -2,6 +2,7 @@ package sentry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -80,18 +81,50 @@ func TestPacerStaysUnderTheRateLimit(t *testing.T) {
 	}
 }
 
-func TestPacerWithoutHeadersNeverSerializes(t *testing.T) {
-	var inflight, peak atomic.Int32
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		cur := inflight.Add(1)
-		for {
-			p := peak.Load()
-			if cur <= p || peak.CompareAndSwap(p, cur) {
-				break
-			}
+// barrier holds each request until n are in flight at once, and records the
+// most that ever were. If n never are (a client that serializes), it stops
+// holding after a while, so that the test fails fast instead of hanging.
+type barrier struct {
+	n       int
+	mu      sync.Mutex
+	arrived int
+	peak    int
+	all     chan struct{}
+	broken  atomic.Bool
+}
+
+func newBarrier(n int) *barrier { return &barrier{n: n, all: make(chan struct{})} }
+
+func (b *barrier) wait() {
+	b.mu.Lock()
+	b.arrived++
+	b.peak = max(b.peak, b.arrived)
+	if b.arrived == b.n {
+		close(b.all)
+	}
+	b.mu.Unlock()
+	if !b.broken.Load() {
+		select {
+		case <-b.all:
+		case <-time.After(3 * time.Second):
+			b.broken.Store(true)
 		}
-		time.Sleep(150 * time.Millisecond)
-		inflight.Add(-1)
+	}
+	b.mu.Lock()
+	b.arrived--
+	b.mu.Unlock()
+}
+
+func (b *barrier) maxInFlight() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.peak
+}
+
+func TestPacerWithoutHeadersNeverSerializes(t *testing.T) {
+	bar := newBarrier(10)
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		bar.wait()
 		fmt.Fprint(w, "[]")
 	})
 	c := newTestClient(t, rec)
@@ -100,8 +133,8 @@ func TestPacerWithoutHeadersNeverSerializes(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	if peak.Load() != 10 {
-		t.Fatalf("at most %d requests ran at once, want all 10 (self-hosted sends no rate-limit headers)", peak.Load())
+	if p := bar.maxInFlight(); p != 10 {
+		t.Fatalf("at most %d requests ran at once, want all 10 (self-hosted sends no rate-limit headers)", p)
 	}
 }
 
@@ -151,5 +184,258 @@ func TestBucketAdmit(t *testing.T) {
 	}
 	if b.remaining != 1 || !b.reset.IsZero() {
 		t.Fatalf("after the reset remaining=%d reset=%s, want a fresh allowance of 2 (1 left) and an unknown reset", b.remaining, b.reset)
+	}
+}
+
+// fakeClock is a local clock that moves only when told.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (f *fakeClock) now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.t
+}
+
+func (f *fakeClock) advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.t = f.t.Add(d)
+}
+
+// rateLimitAnswer is an answer of Sentry generated at server time at, with
+// its Date header and a window of 40 requests that resets at the next whole
+// second.
+func rateLimitAnswer(status int, at time.Time, remaining int) *http.Response {
+	return responseWith(status,
+		"Date", at.UTC().Format(http.TimeFormat),
+		"X-Sentry-Rate-Limit-Limit", "40",
+		"X-Sentry-Rate-Limit-Remaining", fmt.Sprint(remaining),
+		"X-Sentry-Rate-Limit-Reset", fmt.Sprint(at.Unix()+1),
+	)
+}
+
+// newTestPacer returns a pacer on a fake local clock that is skew ahead of
+// the server's, and a function that feeds it an answer generated at server
+// time at, received at once.
+func newTestPacer(skew time.Duration, server time.Time) (*pacer, *fakeClock, func(*http.Response)) {
+	clk := &fakeClock{t: server.Add(skew)}
+	sc := &serverClock{}
+	p := newPacer(clk.now, sc, time.Minute)
+	observe := func(resp *http.Response) {
+		sc.observe(resp.Header, clk.now(), clk.now())
+		p.observe("GET project-keys", resp)
+	}
+	return p, clk, observe
+}
+
+// TestPacerMeasuresResetAgainstDate is issue 12's item 3: the reset was read
+// on the local clock, so a clock behind Sentry's waited far too long (until
+// every attempt timed out) and a clock ahead forgot that the window was used
+// up.
+func TestPacerMeasuresResetAgainstDate(t *testing.T) {
+	// 0.4 s into a second of the server's clock: the window resets in 0.6 s.
+	server := time.Unix(1_800_000_000, 400*int64(time.Millisecond))
+	for _, skew := range []time.Duration{-time.Hour, -30 * time.Second, -1500 * time.Millisecond, 0, 2 * time.Second, 30 * time.Second} {
+		t.Run(fmt.Sprint("local clock off by ", skew), func(t *testing.T) {
+			p, clk, observe := newTestPacer(skew, server)
+			observe(rateLimitAnswer(http.StatusOK, server, 0))
+			b := p.buckets["GET project-keys"]
+			wait, ok := b.admit(clk.now())
+			// Date says 0.0 s into the second, so the pacer may wait the
+			// whole second; never less than the real 0.6 s, never more
+			// than a second and the margin.
+			if ok || wait < 600*time.Millisecond || wait > 1100*time.Millisecond {
+				t.Fatalf("admit with nothing remaining = %s, %t; want a wait of 0.6 to 1.1 s", wait, ok)
+			}
+			clk.advance(wait)
+			if _, ok := b.admit(clk.now()); !ok {
+				t.Fatal("a request after the reset was refused")
+			}
+		})
+	}
+}
+
+// TestServerClockNarrows checks that answers whose Date ticked over at
+// different moments narrow the estimate below Date's one-second resolution,
+// and that it never overshoots the real offset.
+func TestServerClockNarrows(t *testing.T) {
+	const offset = 2*time.Second + 300*time.Millisecond // server minus local
+	local := time.Unix(1_800_000_000, 0)
+	sc := &serverClock{}
+	for i := range 20 {
+		sent := local.Add(time.Duration(i) * 170 * time.Millisecond)
+		received := sent.Add(20 * time.Millisecond)
+		generated := sent.Add(10 * time.Millisecond).Add(offset)
+		h := http.Header{"Date": {generated.UTC().Format(http.TimeFormat)}}
+		sc.observe(h, sent, received)
+		lo, ok := sc.offset()
+		if !ok || lo > offset {
+			t.Fatalf("after %d answers the lower bound is %s, above the real offset %s", i+1, lo, offset)
+		}
+	}
+	if lo, _ := sc.offset(); offset-lo > 50*time.Millisecond {
+		t.Fatalf("after 20 answers the lower bound is %s, still %s below the real offset", lo, offset-lo)
+	}
+	// A stepped clock starts the estimate again.
+	sc.observe(http.Header{"Date": {local.Add(time.Hour).UTC().Format(http.TimeFormat)}}, local, local)
+	if lo, _ := sc.offset(); lo < 59*time.Minute {
+		t.Fatalf("after a jump of an hour the offset is %s", lo)
+	}
+	// No Date, no change.
+	sc.observe(http.Header{}, local, local)
+	if lo, _ := sc.offset(); lo < 59*time.Minute {
+		t.Fatalf("an answer without Date moved the offset to %s", lo)
+	}
+}
+
+// TestPacerWaitIsCapped pins MaxRateLimitWait for the pacer: a reset far
+// ahead is taken to be at most the cap away.
+func TestPacerWaitIsCapped(t *testing.T) {
+	server := time.Unix(1_800_000_000, 0)
+	p, clk, observe := newTestPacer(0, server)
+	resp := rateLimitAnswer(http.StatusOK, server, 0)
+	resp.Header.Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(server.Add(24*time.Hour).Unix()))
+	observe(resp)
+	wait, ok := p.buckets["GET project-keys"].admit(clk.now())
+	if ok || wait > p.maxWait+100*time.Millisecond || wait < p.maxWait {
+		t.Fatalf("admit = %s, %t; want a wait of the cap, %s", wait, ok, p.maxWait)
+	}
+}
+
+// TestPacerTakes429AsNothingRemaining pins that a 429 empties the window
+// whatever its Remaining header says.
+func TestPacerTakes429AsNothingRemaining(t *testing.T) {
+	server := time.Unix(1_800_000_000, 0)
+	p, clk, observe := newTestPacer(0, server)
+	observe(rateLimitAnswer(http.StatusTooManyRequests, server, 12))
+	b := p.buckets["GET project-keys"]
+	if b.remaining != 0 {
+		t.Fatalf("remaining = %d after a 429, want 0", b.remaining)
+	}
+	if _, ok := b.admit(clk.now()); ok {
+		t.Fatal("a request was admitted right after a 429")
+	}
+}
+
+// TestPacerPastResetRollsOver is issue 12's item 3: with the local clock
+// ahead, every reset looked past, the bucket stayed at zero remaining and
+// every request of the endpoint was serialized.
+func TestPacerPastResetRollsOver(t *testing.T) {
+	server := time.Unix(1_800_000_000, 0)
+	p, _, observe := newTestPacer(2*time.Second, server)
+	observe(rateLimitAnswer(http.StatusOK, server, 30))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for i := range 10 {
+		// None is released: all ten are in flight at once.
+		if _, _, err := p.acquire(ctx, "GET project-keys"); err != nil {
+			t.Fatalf("request %d of 10 was not admitted while 30 remain: %v", i+1, err)
+		}
+	}
+	// A reset that is really past (Sentry's own clock says so) starts a
+	// fresh window rather than leaving the bucket empty, where only one
+	// request at a time could probe for the next reset.
+	p2, _, observe2 := newTestPacer(0, server)
+	resp := rateLimitAnswer(http.StatusOK, server, 0)
+	resp.Header.Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(server.Unix()-5))
+	observe2(resp)
+	for i := range 10 {
+		if _, _, err := p2.acquire(ctx, "GET project-keys"); err != nil {
+			t.Fatalf("request %d of 10 was not admitted after a window ended: %v", i+1, err)
+		}
+	}
+}
+
+// TestPacerConcurrentReadsWithClockAhead runs issue 12's case end to end:
+// the local clock 2 s ahead of Sentry's, 10 concurrent reads must all be in
+// flight at once.
+func TestPacerConcurrentReadsWithClockAhead(t *testing.T) {
+	const n = 10
+	bar := newBarrier(n)
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("X-Sentry-Rate-Limit-Limit", "40")
+		w.Header().Set("X-Sentry-Rate-Limit-Remaining", "30")
+		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()+1))
+		if r.URL.Path != "/api/0/projects/acme/first/keys/" {
+			bar.wait()
+		}
+		fmt.Fprint(w, "[]")
+	})
+	c := newTestClient(t, rec)
+	c.now = func() time.Time { return time.Now().Add(2 * time.Second) }
+	if _, err := c.ListProjectKeys(context.Background(), "acme", "first", ""); err != nil {
+		t.Fatal(err)
+	}
+	runConcurrently(n, func(i int) {
+		if _, err := c.ListProjectKeys(context.Background(), "acme", fmt.Sprint("p", i), ""); err != nil {
+			t.Error(err)
+		}
+	})
+	if p := bar.maxInFlight(); p != n {
+		t.Fatalf("at most %d of %d reads were in flight at once: the pacer serialized them", p, n)
+	}
+}
+
+// TestCancellationDuringAPacerWait pins that a caller who gives up while the
+// pacer holds its request back gets context.Canceled at once, and that the
+// request is never sent.
+func TestCancellationDuringAPacerWait(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("X-Sentry-Rate-Limit-Limit", "40")
+		w.Header().Set("X-Sentry-Rate-Limit-Remaining", "0")
+		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()+50))
+		fmt.Fprint(w, "[]")
+	})
+	c := newTestClient(t, rec)
+	if _, err := c.ListProjectKeys(context.Background(), "acme", "web", ""); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.ListProjectKeys(ctx, "acme", "web", "")
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let it reach the pacer; cancelling earlier must work too
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the read went on waiting for the rate-limit window after the caller gave up")
+	}
+	if rec.count() != 1 {
+		t.Fatalf("the server saw %d requests, want 1: the held-back request must not be sent", rec.count())
+	}
+}
+
+// TestPacingIsNotPartOfTheAttemptTimeout is issue 12's item 3: the attempt's
+// timeout covered the pacer's wait, so a wait longer than the timeout failed
+// every attempt without sending it.
+func TestPacingIsNotPartOfTheAttemptTimeout(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.Header().Set("X-Sentry-Rate-Limit-Limit", "40")
+			w.Header().Set("X-Sentry-Rate-Limit-Remaining", "0")
+			w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()+1))
+		}
+		fmt.Fprint(w, "[]")
+	})
+	c := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 500 * time.Millisecond; c.MaxRetries = intPtr(0) })
+	if _, err := c.ListProjectKeys(context.Background(), "acme", "web", ""); err != nil {
+		t.Fatal(err)
+	}
+	// The window resets in up to a second (up to two by Date's
+	// resolution): longer than the timeout, which must not matter.
+	if _, err := c.ListProjectKeys(context.Background(), "acme", "web", ""); err != nil {
+		t.Fatalf("the paced read failed: %v", err)
+	}
+	if rec.count() != 2 {
+		t.Fatalf("made %d requests, want 2", rec.count())
 	}
 }

@@ -5,65 +5,113 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
-// checkRetry decides whether an attempt is worth repeating: rate limits (429),
-// server errors (5xx except 501) and connection errors are; everything else,
-// and anything after the caller cancelled, is not.
+// checkRetry implements retryablehttp.CheckRetry. It decides whether an
+// attempt is worth repeating, by method:
+//
+//   - a 429 always is: Sentry refused the request without carrying it out;
+//   - GET, PUT and DELETE are on a server error (5xx except 501), a timeout
+//     or a broken connection: reading again, sending the whole desired state
+//     again or deleting again does no harm;
+//   - a POST is only when it surely did not reach Sentry: a 429, or a
+//     failure to connect (a refused connection, a DNS failure, any dial
+//     error) before the transport had a connection for it (see
+//     surelyNotSent). Anything later may have created a key, and the create
+//     looks for it instead of sending it again;
+//   - nothing is after the caller cancelled, and nothing is on a redirect to
+//     another host, a body over the size limit or a certificate that does
+//     not verify: a retry cannot change those.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st := stateFrom(ctx)
+	if st == nil {
+		st = &requestState{method: http.MethodGet}
+	}
+	st.observe(resp, err)
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
 	if err != nil {
 		var redirErr *RedirectError
+		var tooLarge *BodyTooLargeError
 		var verifyErr *tls.CertificateVerificationError
 		var authorityErr x509.UnknownAuthorityError
 		var hostErr x509.HostnameError
 		var invalidErr x509.CertificateInvalidError
 		switch {
-		case errors.As(err, &redirErr), errors.As(err, &verifyErr), errors.As(err, &authorityErr),
-			errors.As(err, &hostErr), errors.As(err, &invalidErr):
-			// Retrying cannot fix a redirect to another host or a
-			// certificate that does not verify.
+		case errors.As(err, &redirErr), errors.As(err, &tooLarge), errors.As(err, &verifyErr),
+			errors.As(err, &authorityErr), errors.As(err, &hostErr), errors.As(err, &invalidErr):
+			// Retrying cannot fix a redirect to another host, a body
+			// larger than any API answer or a certificate that does not
+			// verify.
 			return false, nil
 		}
-		return true, nil
+		return st.method != http.MethodPost || !st.applied, nil
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return true, nil
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		return true, nil
+		return st.method != http.MethodPost, nil
 	}
 	return false, nil
+}
+
+// surelyNotSent reports whether a failed attempt cannot have reached Sentry:
+// the pacer never let it go (the caller gave up while it waited), or the
+// transport never had a connection for it (the httptrace GotConn hook did
+// not fire) and the error is one of connecting: a DNS failure or a dial
+// error such as a refused connection. Both of the latter must hold, so that
+// a transport that does not report GotConn cannot make a write look unsent.
+func surelyNotSent(st *requestState, err error) bool {
+	if !st.dispatched.Load() {
+		return true
+	}
+	if st.sent.Load() {
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
 // backoffPolicy computes the wait before a retry.
 type backoffPolicy struct {
 	min, max     time.Duration
 	maxRateLimit time.Duration
+	// clock reads X-Sentry-Rate-Limit-Reset, a time on Sentry's clock.
+	clock *serverClock
+	now   func() time.Time
 }
 
 // wait implements retryablehttp.Backoff. A proxy's Retry-After is honoured
 // first. A 429 from Sentry waits until X-Sentry-Rate-Limit-Reset (Sentry sends
-// no Retry-After). Everything else backs off exponentially with jitter.
-func (b backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+// no Retry-After), read on Sentry's clock. Both are capped by maxRateLimit.
+// Everything else backs off exponentially with jitter.
+func (b *backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	now := b.now()
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+		if d, ok := retryAfter(resp.Header, now); ok {
 			return min(d, b.maxRateLimit)
 		}
 	}
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		if reset, ok := parseReset(resp.Header); ok {
-			if d := time.Until(reset); d > 0 {
-				return min(d+resetMargin(), b.maxRateLimit)
+			if d := b.clock.toLocal(reset).Sub(now); d > 0 {
+				return min(min(d, maxHeaderWait)+resetMargin(), b.maxRateLimit)
 			}
-			// The reset lies in the past by our clock, so the clocks
-			// disagree; fall through to a back-off that grows.
+			// The window is already over: a new one has begun, and
+			// the back-off below only spreads the retries out.
 		}
 	}
 	return b.exponential(attempt)
@@ -71,7 +119,7 @@ func (b backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response
 
 // exponential returns a wait in [d/2, d] where d = min·2^attempt, capped at max
 // ("equal jitter": spread out, yet never near zero).
-func (b backoffPolicy) exponential(attempt int) time.Duration {
+func (b *backoffPolicy) exponential(attempt int) time.Duration {
 	d := b.max
 	if attempt < 30 {
 		if x := b.min << attempt; x > 0 && x < b.max {
@@ -88,35 +136,54 @@ func resetMargin() time.Duration {
 	return 20*time.Millisecond + rand.N(80*time.Millisecond)
 }
 
-// retryAfter parses a Retry-After header (seconds or an HTTP date).
+// maxHeaderWait bounds any wait read from a header before it becomes a
+// time.Duration, which overflows (into a negative wait, a retry at once)
+// beyond 292 years. The back-off caps waits far lower anyway.
+const maxHeaderWait = 24 * time.Hour
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date). The wait
+// is at most maxHeaderWait.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := h.Get("Retry-After")
+	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
+		if s > uint64(maxHeaderWait/time.Second) {
+			return maxHeaderWait, true
 		}
 		return time.Duration(s) * time.Second, true
+	} else if errors.Is(err, strconv.ErrRange) {
+		// More digits than any integer holds: still "a very long time".
+		return maxHeaderWait, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxHeaderWait), true
 	}
 	return 0, false
 }
 
-// parseReset reads X-Sentry-Rate-Limit-Reset (unix seconds).
+// maxResetSeconds bounds X-Sentry-Rate-Limit-Reset (the year 9999), so that
+// converting it to a time cannot overflow.
+const maxResetSeconds = 253402300799
+
+// parseReset reads X-Sentry-Rate-Limit-Reset (unix seconds, possibly with a
+// fraction).
 func parseReset(h http.Header) (time.Time, bool) {
-	v := h.Get("X-Sentry-Rate-Limit-Reset")
+	v := strings.TrimSpace(h.Get("X-Sentry-Rate-Limit-Reset"))
 	if v == "" {
 		return time.Time{}, false
 	}
 	s, err := strconv.ParseFloat(v, 64)
-	if err != nil || s <= 0 {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return time.Time{}, false
 	}
-	return time.Unix(0, int64(s*float64(time.Second))), true
+	if math.IsNaN(s) || s <= 0 {
+		return time.Time{}, false
+	}
+	s = min(s, maxResetSeconds)
+	sec, frac := math.Modf(s)
+	return time.Unix(int64(sec), int64(frac*float64(time.Second))), true
 }
 
 // headerInt reads a non-negative integer header.

@@ -1,0 +1,129 @@
+package sentry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestKeyPager(t *testing.T) {
+	const path = "/api/0/projects/acme/web/keys/"
+	t.Run("pages in order, then done", func(t *testing.T) {
+		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if got := r.URL.Query().Get("status"); got != "active" {
+				t.Errorf("status %q", got)
+			}
+			from := 250 - 100*(n-1)
+			w.Header().Set("Link", sentryLink(path, "per_page=100&status=active", "0:0:1", false, fmt.Sprintf("%d:0:0", from-100), from > 100))
+			fmt.Fprint(w, page(from, max(from-100, 0)))
+		})
+		p, err := newTestClient(t, rec).ProjectKeysPager("acme", "web", KeyStatusActive)
+		if err != nil || rec.count() != 0 {
+			t.Fatalf("pager %v, err %v, %d requests", p, err, rec.count())
+		}
+		var sizes []int
+		for !p.Done() {
+			keys, err := p.Next(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			sizes = append(sizes, len(keys))
+			if rec.count() != len(sizes) {
+				t.Fatalf("%d requests after %d pages: one request per Next", rec.count(), len(sizes))
+			}
+			if len(sizes) > 10 {
+				t.Fatal("the pager never says it is done")
+			}
+		}
+		if fmt.Sprint(sizes) != "[100 100 50]" {
+			t.Fatalf("pages %v", sizes)
+		}
+		var cursors []string
+		for i := range 3 {
+			cursors = append(cursors, rec.request(i).URL.Query().Get("cursor"))
+		}
+		if fmt.Sprint(cursors) != "[ 150:0:0 50:0:0]" {
+			t.Errorf("cursors %q", cursors)
+		}
+		if _, err := p.Next(context.Background()); err == nil || rec.count() != 3 {
+			t.Fatalf("Next after Done: err %v, %d requests", err, rec.count())
+		}
+	})
+	t.Run("a repeated cursor", func(t *testing.T) {
+		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Link", sentryLink(path, "per_page=100", "9:0:1", false, "9:0:0", true))
+			fmt.Fprint(w, page(1, 0))
+		})
+		p, _ := newTestClient(t, rec).ProjectKeysPager("acme", "web", "")
+		for i := range 2 {
+			if _, err := p.Next(context.Background()); err != nil {
+				t.Fatalf("page %d: %v", i+1, err)
+			}
+		}
+		_, err := p.Next(context.Background())
+		var pe *PaginationError
+		if !errors.As(err, &pe) || !strings.Contains(pe.Reason, "twice") || p.Done() || rec.count() != 2 {
+			t.Fatalf("err %v, done %t, %d requests; want the repeated cursor after 2 requests", err, p.Done(), rec.count())
+		}
+		if _, again := p.Next(context.Background()); again != err || rec.count() != 2 {
+			t.Fatalf("Next after the error: %v, %d requests", again, rec.count())
+		}
+	})
+	t.Run("the page cap", func(t *testing.T) {
+		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Link", sentryLink(path, "per_page=100", "0:0:1", false, fmt.Sprintf("%d:0:0", n), n < 20))
+			fmt.Fprint(w, page(n, n-1))
+		})
+		p, _ := newTestClient(t, rec, func(c *Config) { c.MaxPages = 2 }).ProjectKeysPager("acme", "web", "")
+		var err error
+		for i := 0; i < 30 && err == nil && !p.Done(); i++ {
+			_, err = p.Next(context.Background())
+		}
+		var pe *PaginationError
+		if !errors.As(err, &pe) || pe.Pages != 2 || rec.count() != 2 {
+			t.Fatalf("err %v after %d requests, want the cap after 2", err, rec.count())
+		}
+	})
+	t.Run("no Link header is the last page", func(t *testing.T) {
+		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { fmt.Fprint(w, page(3, 0)) })
+		p, _ := newTestClient(t, rec).ProjectKeysPager("acme", "web", "")
+		keys, err := p.Next(context.Background())
+		if err != nil || len(keys) != 3 || !p.Done() {
+			t.Fatalf("%d keys, err %v, done %t", len(keys), err, p.Done())
+		}
+	})
+	t.Run("an unreadable Link header", func(t *testing.T) {
+		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Link", `<https://sentry.example.com/x; rel="next"; results="true"; cursor="1:0:0"`)
+			fmt.Fprint(w, page(3, 0))
+		})
+		p, _ := newTestClient(t, rec).ProjectKeysPager("acme", "web", "")
+		_, err := p.Next(context.Background())
+		var le *LinkHeaderError
+		if !errors.As(err, &le) || p.Done() {
+			t.Fatalf("err %v, done %t; want a LinkHeaderError", err, p.Done())
+		}
+	})
+	t.Run("a page that is not a list", func(t *testing.T) {
+		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { fmt.Fprint(w, `{"detail": "x"}`) })
+		p, _ := newTestClient(t, rec).ProjectKeysPager("acme", "web", "")
+		_, err := p.Next(context.Background())
+		var de *DecodeError
+		if !errors.As(err, &de) || p.Done() {
+			t.Fatalf("err %v, done %t; want a DecodeError and not done", err, p.Done())
+		}
+	})
+	t.Run("bad arguments", func(t *testing.T) {
+		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) { t.Error("a request was sent") })
+		c := newTestClient(t, rec)
+		if _, err := c.ProjectKeysPager("acme", "web", "Active"); err == nil {
+			t.Error("an unknown status was accepted")
+		}
+		if _, err := c.ProjectKeysPager("acme", "", ""); err == nil {
+			t.Error("an empty project was accepted")
+		}
+	})
+}

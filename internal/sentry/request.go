@@ -1,0 +1,206 @@
+package sentry
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// call is one API request.
+type call struct {
+	method string
+	// route names the endpoint for logs and, with the method, for pacing,
+	// e.g. "project-keys": Sentry limits the rate of each endpoint and
+	// method separately.
+	route string
+	url   *url.URL
+	// body is sent as JSON when not nil.
+	body any
+}
+
+// response is a fully read answer.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// requestState travels with a request's context through the retries: the
+// transport reads the pacing bucket and marks attempts that may have reached
+// Sentry, checkRetry decides by method, PrepareRetry starts each new attempt.
+type requestState struct {
+	method string
+	route  string
+	// bucket is the pacer's bucket: method and route.
+	bucket string
+	// attempts counts the attempts started: the first and each retry.
+	attempts int
+	// dispatched is set once the pacer let the current attempt go to the
+	// network; sent once the transport got a connection for it. From then
+	// on it may have reached Sentry.
+	dispatched, sent atomic.Bool
+	// applied is true when the current attempt may have been carried out
+	// by Sentry (it was answered with a status other than 429, or failed
+	// when it may have been sent; see observe); earlierApplied when an
+	// earlier attempt may have been.
+	applied, earlierApplied bool
+	// body is the body of the answer the response handler read.
+	body []byte
+}
+
+// nextAttempt is called before each retry.
+func (st *requestState) nextAttempt() {
+	st.attempts++
+	st.earlierApplied = st.earlierApplied || st.applied
+	st.applied = false
+	st.dispatched.Store(false)
+	st.sent.Store(false)
+	st.body = nil
+}
+
+// observe records what an attempt's outcome says about whether Sentry may
+// have carried it out. Any answer but a 429 may come after the work was done;
+// a failure may too, unless the request surely was not sent.
+func (st *requestState) observe(resp *http.Response, err error) {
+	switch {
+	case resp != nil:
+		st.applied = st.applied || resp.StatusCode != http.StatusTooManyRequests
+	case err != nil:
+		st.applied = st.applied || !surelyNotSent(st, err)
+	}
+}
+
+type stateKey struct{}
+
+func stateFrom(ctx context.Context) *requestState {
+	st, _ := ctx.Value(stateKey{}).(*requestState)
+	return st
+}
+
+// prepareRetry implements retryablehttp.PrepareRetry: it starts a new attempt
+// of the request. The library rewinds the JSON body itself.
+func prepareRetry(req *http.Request) error {
+	if st := stateFrom(req.Context()); st != nil {
+		st.nextAttempt()
+	}
+	return nil
+}
+
+// do sends one request, with retries by its method (see checkRetry), and
+// returns the read answer of a success. Any other outcome is an error: the
+// caller's own context error, *APIError, *TransportError, *NotJSONError,
+// *BodyTooLargeError or *RedirectError. The returned state tells the write
+// methods whether a failed attempt may have reached Sentry.
+func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, error) {
+	st := &requestState{method: cl.method, route: cl.route, bucket: cl.method + " " + cl.route, attempts: 1}
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	display := cl.url.Redacted()
+
+	var body any // nil, or []byte that the library rewinds for every attempt
+	if cl.body != nil {
+		b, err := json.Marshal(cl.body)
+		if err != nil {
+			return nil, st, fmt.Errorf("%s %s: encoding the request: %w", cl.method, display, err)
+		}
+		body = b
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, cl.url.String(), body)
+	if err != nil {
+		return nil, st, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	// The body is read inside the retry loop (the handler runs for every
+	// answer that is not retried for its status), so that a success whose
+	// connection breaks mid-body is retried like any broken connection,
+	// when the method allows. Nothing else about a body is transient: one
+	// over the size limit is an error of its own, and an error answer is
+	// reported with whatever could be read of it.
+	req.SetResponseHandler(func(resp *http.Response) error {
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			body, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
+			if errors.Is(err, errBodyTooLarge) {
+				return &BodyTooLargeError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, Limit: c.maxBody}
+			}
+			st.body = body
+			return err
+		}
+		st.body = readErrorBody(resp.Body)
+		return nil
+	})
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, st, ctxErr
+		}
+		var redirErr *RedirectError
+		var tooLarge *BodyTooLargeError
+		switch {
+		case errors.As(err, &redirErr):
+			return nil, st, redirErr
+		case errors.As(err, &tooLarge):
+			return nil, st, tooLarge
+		}
+		return nil, st, &TransportError{Method: cl.method, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: unwrapURLError(err)}
+	}
+	defer resp.Body.Close()
+
+	rbody := st.body
+	if rbody == nil {
+		// Retries ran out on a retryable status, so the handler never ran.
+		rbody = readErrorBody(resp.Body)
+	}
+
+	r := &response{status: resp.StatusCode, header: resp.Header, body: rbody}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if resp.StatusCode == http.StatusNoContent || cl.method == http.MethodDelete {
+			// Nothing to read: Sentry answers a delete with 204.
+			return r, st, nil
+		}
+		if !looksLikeJSON(rbody) {
+			return nil, st, &NotJSONError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Title: htmlTitle(rbody)}
+		}
+		return r, st, nil
+	}
+	apiErr := &APIError{
+		Method:         cl.method,
+		URL:            display,
+		StatusCode:     resp.StatusCode,
+		Detail:         parseDetail(rbody),
+		EmptyBody:      len(strings.TrimSpace(string(rbody))) == 0,
+		RequiredScopes: parseScopeChallenge(resp.Header),
+		Attempts:       st.attempts,
+	}
+	if resp.StatusCode == http.StatusBadRequest {
+		apiErr.FieldErrors = parseFieldErrors(rbody)
+	}
+	if reset, ok := parseReset(resp.Header); ok && resp.StatusCode == http.StatusTooManyRequests {
+		apiErr.RateLimitReset = c.clock.toLocal(reset)
+	}
+	return nil, st, apiErr
+}
+
+// decode unmarshals a success's JSON body into v.
+func decode(r *response, method, display string, v any) error {
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return &DecodeError{Method: method, URL: display, Err: err}
+	}
+	return nil
+}
