@@ -203,3 +203,23 @@ func TestRateLimitOverNetwork(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitKeyDetails(t *testing.T) {
+	c := &clock{}
+	c.set(time.Unix(1_700_000_000, 0))
+	for _, limited := range []bool{false, true} {
+		f := New(Config{Now: c.now, RateLimit: 2, RateLimitKeyDetails: limited})
+		key := f.AddKeys(1)[0]
+		path := keysPath + key.ID() + "/"
+		for i := 0; i < 2; i++ {
+			wantStatus(t, get(t, f, path), 200)
+		}
+		r := get(t, f, path)
+		switch {
+		case limited && r.status != 429:
+			t.Errorf("with RateLimitKeyDetails the third GET of a key in one second answered %d, want 429", r.status)
+		case !limited && (r.status != 200 || r.first("X-Sentry-Rate-Limit-Limit") != ""):
+			t.Errorf("without RateLimitKeyDetails the third GET of a key answered %d with limit %q, want 200 and no rate-limit headers", r.status, r.first("X-Sentry-Rate-Limit-Limit"))
+		}
+	}
+}

@@ -158,12 +158,14 @@ func (r route) scopes(method string) []string {
 // rateLimited reports whether the request counts against the key lists'
 // limit of 40 per second, which Sentry sets for GET and POST of
 // ProjectKeysEndpoint and GET of the organization's key list.
-func (r route) rateLimited(method string) bool {
+func (r route) rateLimited(method string, keyDetails bool) bool {
 	switch r.kind {
 	case routeProjectKeys:
 		return method == http.MethodGet || method == http.MethodPost
 	case routeOrgProjectKeys:
 		return method == http.MethodGet
+	case routeProjectKey:
+		return keyDetails && (method == http.MethodGet || method == http.MethodPut || method == http.MethodDelete)
 	}
 	return false
 }
@@ -315,7 +317,7 @@ func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response,
 	}
 	var meta *rateMeta
 	release := noop
-	if limit := m.effectiveRateLimit(f.cfg.Profile); rt.rateLimited(r.Method) && limit > 0 {
+	if limit := m.effectiveRateLimit(f.cfg.Profile); rt.rateLimited(r.Method, f.cfg.RateLimitKeyDetails) && limit > 0 {
 		rm, done := f.limiter.start(f.rateLimitKey(r, rt), limit, m.concurrentLimit, f.now())
 		meta, release = &rm, done
 		if rm.limited || rm.concurrencyExceeded {
