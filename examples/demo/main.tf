@@ -44,11 +44,29 @@ locals {
   dsn = provider::sentry::parse_dsn(data.sentry_project_key.default.dsn.public)
 }
 
+# A key of its own for the demo's service, managed by Terraform: at most 1,000
+# events per hour, loader settings pinned. Applying twice changes nothing.
+resource "sentry_project_key" "demo" {
+  organization = var.organization
+  project      = var.project
+  name         = "demo (terraform)"
+  rate_limit = {
+    window = 3600
+    count  = 1000
+  }
+  browser_sdk_version = "9.x"
+  dynamic_sdk_loader_options = {
+    has_replay      = false
+    has_performance = true
+  }
+}
+
 # terraform_data stands in for what usually consumes a DSN: a Kubernetes
 # secret, a CI variable, an application's configuration.
 resource "terraform_data" "app_config" {
   input = {
-    SENTRY_DSN         = data.sentry_project_key.default.dsn.public
+    SENTRY_DSN         = sentry_project_key.demo.dsn.public
+    SENTRY_DEFAULT_DSN = data.sentry_project_key.default.dsn.public
     SENTRY_ENVIRONMENT = "demo"
   }
 }
@@ -75,6 +93,16 @@ output "default_key" {
     project_id = local.dsn.project_id
     public_key = local.dsn.public_key
     envelope   = "${local.dsn.api_url}envelope/"
+  }
+}
+
+output "managed_key" {
+  description = "The key Terraform created and manages."
+  value = {
+    id         = sentry_project_key.demo.id
+    name       = sentry_project_key.demo.name
+    dsn        = sentry_project_key.demo.dsn.public
+    rate_limit = "${sentry_project_key.demo.rate_limit.count} events per ${sentry_project_key.demo.rate_limit.window} s"
   }
 }
 

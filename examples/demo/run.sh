@@ -5,7 +5,8 @@
 #
 # With DEMO_LIVE=1 the fake is skipped and the same example runs against the
 # Sentry in SENTRY_BASE_URL (default sentry.io) with SENTRY_AUTH_TOKEN, for the
-# organization and project in ORGANIZATION and PROJECT.
+# organization and project in ORGANIZATION and PROJECT; the key it creates is
+# destroyed at the end unless DEMO_KEEP=1.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,6 +57,24 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 cp "$root"/examples/demo/*.tf "$work/tf/"
 rm -f "$work"/tf/terraform.tfstate*
 
+vars=(-var "organization=$organization" -var "project=$project")
 echo "==> terraform apply"
-"$terraform" -chdir="$work/tf" apply -auto-approve -input=false \
-  -var "organization=$organization" -var "project=$project"
+"$terraform" -chdir="$work/tf" apply -auto-approve -input=false "${vars[@]}"
+
+# The state is what Sentry answered, so a second plan has nothing to do.
+echo "==> terraform plan (after the apply: expect no changes)"
+set +e
+"$terraform" -chdir="$work/tf" plan -detailed-exitcode -input=false "${vars[@]}"
+status=$?
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "the plan after the apply is not empty (exit status $status)"
+  exit 1
+fi
+
+if [ "${DEMO_LIVE:-}" = 1 ] && [ "${DEMO_KEEP:-}" != 1 ]; then
+  # Against a real Sentry, remove the key the demo created (DEMO_KEEP=1
+  # keeps it).
+  echo "==> terraform destroy (the demo's key; DEMO_KEEP=1 keeps it)"
+  "$terraform" -chdir="$work/tf" destroy -auto-approve -input=false "${vars[@]}"
+fi

@@ -8,11 +8,11 @@ import (
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
 
-// clientFrom extracts the shared client from the provider data handed to a
-// data source or ephemeral resource. kind names the receiver in the error
-// ("Data Source", "Ephemeral Resource"). It returns nil, without error, before
-// the provider is configured.
-func clientFrom(data any, diags *diag.Diagnostics, kind string) *sentry.Client {
+// providerDataFrom extracts what Configure built from the provider data
+// handed to a data source, resource or ephemeral resource. kind names the
+// receiver in the error ("Data Source", "Resource"). It returns nil, without
+// error, before the provider is configured.
+func providerDataFrom(data any, diags *diag.Diagnostics, kind string) *providerData {
 	if data == nil {
 		return nil
 	}
@@ -24,5 +24,13 @@ func clientFrom(data any, diags *diag.Diagnostics, kind string) *sentry.Client {
 		)
 		return nil
 	}
-	return pd.client
+	return pd
+}
+
+// clientFrom is providerDataFrom for receivers that only need the client.
+func clientFrom(data any, diags *diag.Diagnostics, kind string) *sentry.Client {
+	if pd := providerDataFrom(data, diags, kind); pd != nil {
+		return pd.client
+	}
+	return nil
 }

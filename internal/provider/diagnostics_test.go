@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
 
@@ -81,6 +83,8 @@ func TestDescribeReadErrorOtherClasses(t *testing.T) {
 		&sentry.TransportError{Method: "GET", URL: "https://sentry.io/api/0/x/", Attempts: 1, Timeout: true, Err: context.DeadlineExceeded},
 		&sentry.PaginationError{URL: "https://sentry.io/api/0/x/", Pages: 3, Reason: "Sentry sent the cursor 1:0:0 twice"},
 		&sentry.RedirectError{From: "https://a.example.com/", To: "https://b.example.com/"},
+		&sentry.PaginationError{URL: "https://sentry.io/api/0/x/", Pages: 1, Reason: "bad Link", Err: &sentry.LinkHeaderError{URL: "https://sentry.io/api/0/x/", Reason: "an entry has no URL"}},
+		&sentry.BodyTooLargeError{Method: "GET", URL: "https://sentry.io/api/0/x/", StatusCode: 200, Limit: 64 << 20},
 		errors.New("something else"),
 	} {
 		summary, detail := describeReadError(err, projectTarget("acme", "web"))
@@ -103,5 +107,66 @@ func checkDiagnosticShape(t *testing.T, summary, detail string) {
 		if strings.Contains(detail, artefact) {
 			t.Errorf("detail has a formatting artefact %q: %s", artefact, detail)
 		}
+	}
+}
+
+func TestDescribeLinkAndSizeErrors(t *testing.T) {
+	link := &sentry.PaginationError{URL: "https://sentry.io/api/0/x/", Pages: 1, Reason: "bad Link", Err: &sentry.LinkHeaderError{URL: "https://sentry.io/api/0/x/", Reason: "an entry has no URL"}}
+	if summary, detail := describeReadError(link, projectTarget("acme", "web")); summary != "Unreadable Sentry Pagination" || !strings.Contains(detail, "an entry has no URL") {
+		t.Errorf("link header error: %q %q", summary, detail)
+	}
+	large := &sentry.BodyTooLargeError{Method: "GET", URL: "https://sentry.example.com/api/0/x/", StatusCode: 200, Limit: 64 << 20}
+	if summary, detail := describeReadError(large, projectTarget("acme", "web")); summary != "Unexpected Response From Sentry" || !strings.Contains(detail, "https://sentry.example.com/api/0/") {
+		t.Errorf("oversize body: %q %q", summary, detail)
+	}
+}
+
+// TestDescribeWriteErrors checks the diagnostics only writes have: Sentry's
+// field errors on the attributes they name, and a create that may have made
+// a key.
+func TestDescribeWriteErrors(t *testing.T) {
+	var diags diag.Diagnostics
+	addWriteError(&diags, &sentry.APIError{Method: "PUT", StatusCode: 400, FieldErrors: []sentry.FieldError{
+		{Field: "browserSdkVersion", Messages: []string{`"11.x" is not a valid choice.`}},
+		{Field: "rateLimit.window", Messages: []string{"Ensure this value is less than or equal to 86400."}},
+		{Field: "somethingNew", Messages: []string{"Nope."}},
+	}}, updateTarget("acme", "web", "0123"))
+	want := []struct {
+		path   string
+		detail string
+	}{
+		{"browser_sdk_version", `"\"11.x\" is not a valid choice."`},
+		{"rate_limit.window", "less than or equal to 86400"},
+		{"", "somethingNew"},
+	}
+	if len(diags) != len(want) {
+		t.Fatalf("%d diagnostics: %v", len(diags), diags)
+	}
+	for i, w := range want {
+		d := diags[i]
+		checkDiagnosticShape(t, d.Summary(), d.Detail())
+		got := ""
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+			got = withPath.Path().String()
+		}
+		if d.Summary() != "Sentry Rejected The Value" || got != w.path || !strings.Contains(d.Detail(), w.detail) || !strings.Contains(d.Detail(), `client key "0123" of project "web" in organization "acme"`) {
+			t.Errorf("diagnostic %d: %q at %q: %q", i, d.Summary(), got, d.Detail())
+		}
+	}
+
+	for _, e := range []*sentry.AmbiguousCreateError{
+		{Organization: "acme", Project: "web", Name: "web", Err: errors.New("HTTP 502"), Candidates: 2},
+		{Organization: "acme", Project: "web", Name: "web", Err: errors.New("HTTP 502")},
+		{Organization: "acme", Project: "web", Name: "web", Err: errors.New("timeout"), LookupErr: errors.New("HTTP 503")},
+		{Organization: "acme", Project: "web", Err: errors.New("HTTP 502")},
+	} {
+		var diags diag.Diagnostics
+		// Wrapped, as the client's Unwrap makes it look like its cause.
+		addWriteError(&diags, fmt.Errorf("create: %w", e), createTarget("acme", "web", e.Name))
+		if len(diags) != 1 || diags[0].Summary() != "Sentry Client Key May Have Been Created" || !strings.Contains(diags[0].Detail(), "terraform import") {
+			t.Errorf("%v: %v", e, diags)
+			continue
+		}
+		checkDiagnosticShape(t, diags[0].Summary(), diags[0].Detail())
 	}
 }

@@ -56,6 +56,10 @@ type sentryProvider struct {
 	// configured is what Configure produced, for the streaming read that
 	// bypasses the framework (see protocolServer).
 	configured atomic.Pointer[providerData]
+	// readKeysOneByOne refreshes each sentry_project_key with its own
+	// request instead of sharing the project's key list; the benchmark
+	// compares the two.
+	readKeysOneByOne bool
 }
 
 // client returns the client Configure built, or nil before.
@@ -75,10 +79,13 @@ type sentryProviderModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
-// providerData is what Configure hands to data sources and ephemeral
-// resources: one client, shared so that its pacing sees every request.
+// providerData is what Configure hands to data sources, resources and
+// ephemeral resources: one client, shared so that its pacing sees every
+// request, and the key reads of this run, shared so that refreshing many
+// keys of a project reads its key list once.
 type providerData struct {
 	client *sentry.Client
+	reads  *keyReads
 }
 
 // New returns a constructor of the provider for the given version.
@@ -188,14 +195,19 @@ func (p *sentryProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"token_from":    settings.tokenSource,
 	})
 
-	data := &providerData{client: client}
+	reads := newKeyReads(client)
+	reads.perKey = p.readKeysOneByOne
+	data := &providerData{client: client, reads: reads}
 	p.configured.Store(data)
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ResourceData = data
 }
 
 func (p *sentryProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewProjectKeyResource,
+	}
 }
 
 func (p *sentryProvider) DataSources(context.Context) []func() datasource.DataSource {

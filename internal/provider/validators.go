@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -111,4 +112,33 @@ func parsePositiveDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("the duration must be positive")
 	}
 	return d, nil
+}
+
+// trimmedValidator rejects a string with leading or trailing white space,
+// which Sentry trims before storing: the name read back would differ from
+// the configured one on every plan.
+func trimmedValidator() validator.String {
+	return trimmedStringValidator{}
+}
+
+type trimmedStringValidator struct{}
+
+func (trimmedStringValidator) Description(context.Context) string {
+	return "value must not start or end with white space"
+}
+
+func (v trimmedStringValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (trimmedStringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	v := req.ConfigValue.ValueString()
+	if t := strings.TrimSpace(v); t != v {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("%s is %q, which starts or ends with white space. Sentry trims names, so it would store %q "+
+				"and every plan would propose to change it back; write %q instead.", req.Path, v, t, t))
+	}
 }
