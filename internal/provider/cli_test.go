@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,6 +92,13 @@ func terraformWorkdir(t testing.TB, config, reattach string) func(args ...string
 // their context ends.
 func terraformWorkdirContext(t testing.TB, config, reattach string) func(ctx context.Context, args ...string) ([]byte, error) {
 	t.Helper()
+	_, run := terraformDir(t, config, reattach)
+	return run
+}
+
+// terraformDir is terraformWorkdirContext that also returns the directory.
+func terraformDir(t testing.TB, config, reattach string) (string, func(ctx context.Context, args ...string) ([]byte, error)) {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
@@ -114,7 +122,28 @@ func terraformWorkdirContext(t testing.TB, config, reattach string) func(ctx con
 	if out, err := run(context.Background(), "init", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("terraform init: %v\n%s", err, out)
 	}
-	return run
+	return dir, run
+}
+
+// terraformAtLeast reports whether the Terraform at path is version
+// major.minor or later.
+func terraformAtLeast(t testing.TB, path string, major, minor int) bool {
+	t.Helper()
+	out, err := exec.Command(path, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("terraform version -json: %v: %s", err, out)
+	}
+	var gotMajor, gotMinor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil {
+		t.Fatalf("terraform version %q: %v", v.Version, err)
+	}
+	return gotMajor > major || (gotMajor == major && gotMinor >= minor)
 }
 
 const requiredProviders = `

@@ -34,17 +34,27 @@ func configuredServers(t testing.TB, baseURL, token string) (framework, streamin
 // configure configures a provider server against the Sentry API at baseURL.
 func configure(t testing.TB, s tfprotov6.ProviderServer, baseURL, token string) {
 	t.Helper()
+	configureWith(t, s, baseURL, token, -1)
+}
+
+// configureWith is configure with max_retries set, unless it is negative.
+func configureWith(t testing.TB, s tfprotov6.ProviderServer, baseURL, token string, maxRetries int) {
+	t.Helper()
 	ctx := context.Background()
 	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	typ := schemas.Provider.ValueType()
+	retries := tftypes.NewValue(tftypes.Number, nil)
+	if maxRetries >= 0 {
+		retries = tftypes.NewValue(tftypes.Number, maxRetries)
+	}
 	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, map[string]tftypes.Value{
 		"token":           tftypes.NewValue(tftypes.String, token),
 		"base_url":        tftypes.NewValue(tftypes.String, baseURL),
 		"region":          tftypes.NewValue(tftypes.String, nil),
-		"max_retries":     tftypes.NewValue(tftypes.Number, nil),
+		"max_retries":     retries,
 		"request_timeout": tftypes.NewValue(tftypes.String, nil),
 	}))
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -46,6 +47,7 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*sentryProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*sentryProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*sentryProvider)(nil)
+	_ provider.ProviderWithListResources      = (*sentryProvider)(nil)
 )
 
 // sentryProvider is the provider implementation.
@@ -202,11 +204,18 @@ func (p *sentryProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *sentryProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewProjectKeyResource,
+	}
+}
+
+func (p *sentryProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewProjectKeyListResource,
 	}
 }
 

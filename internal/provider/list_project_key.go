@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
+)
+
+var (
+	_ list.ListResource              = (*projectKeyListResource)(nil)
+	_ list.ListResourceWithConfigure = (*projectKeyListResource)(nil)
+)
+
+// NewProjectKeyListResource returns the sentry_project_key list resource,
+// which `terraform query` uses to find the keys of a project.
+func NewProjectKeyListResource() list.ListResource {
+	return &projectKeyListResource{}
+}
+
+type projectKeyListResource struct {
+	data *providerData
+}
+
+// projectKeyListModel is the configuration of a list block.
+type projectKeyListModel struct {
+	Organization types.String `tfsdk:"organization"`
+	Project      types.String `tfsdk:"project"`
+	Status       types.String `tfsdk:"status"`
+}
+
+func (r *projectKeyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_project_key"
+}
+
+func (r *projectKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Finds every client key of a Sentry project, following all of Sentry's pages, for `terraform query` " +
+			"(Terraform 1.14 and later). Each result is a key's identity with its name as display name; with `include_resource = true`, " +
+			"the whole `sentry_project_key` object. `terraform query -generate-config-out=FILE` writes the configuration that imports them.",
+		Attributes: listAttributes([]attrSpec{organizationSpec, projectSpec, statusSpec}),
+	}
+}
+
+func (r *projectKeyListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics, "List Resource")
+}
+
+// errStopListing ends a listing once Terraform wants no more results.
+var errStopListing = errors.New("Terraform wants no more results")
+
+func (r *projectKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var config projectKeyListModel
+	var diags diag.Diagnostics
+	diags.Append(req.Config.Get(ctx, &config)...)
+	status, ok := keyStatus(config.Status, &diags)
+	if diags.HasError() || !ok {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	if r.data == nil {
+		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before the list; please report this issue to the provider developers.")
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	org, project := config.Organization.ValueString(), config.Project.ValueString()
+	ctx = tflog.SetField(ctx, "organization", org)
+	ctx = tflog.SetField(ctx, "project", project)
+
+	stream.Results = func(push func(list.ListResult) bool) {
+		sent := int64(0)
+		// Each page is handed to Terraform as it arrives; the next one is
+		// already on its way meanwhile.
+		err := r.data.client.EachProjectKeysPage(ctx, org, project, status, func(page []sentry.ProjectKey) error {
+			for i := range page {
+				if req.Limit > 0 && sent >= req.Limit {
+					return errStopListing
+				}
+				if !push(listResult(ctx, req, org, project, &page[i])) {
+					return errStopListing
+				}
+				sent++
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopListing) {
+			var diags diag.Diagnostics
+			addReadError(&diags, err, projectTarget(org, project))
+			push(list.ListResult{Diagnostics: diags})
+		}
+	}
+}
+
+// listResult is one key as a result: its identity, its name, and with
+// include_resource the state a read of the key gives.
+func listResult(ctx context.Context, req list.ListRequest, org, project string, key *sentry.ProjectKey) list.ListResult {
+	result := req.NewListResult(ctx)
+	result.DisplayName = key.Name
+	ident := projectKeyIdentityModel{Organization: types.StringValue(org), Project: types.StringValue(project), ID: types.StringValue(key.ID)}
+	result.Diagnostics.Append(result.Identity.Set(ctx, ident)...)
+	if req.IncludeResource {
+		m := projectKeyResourceModel{Organization: ident.Organization, Project: ident.Project, keyModel: newKeyModel(key)}
+		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+	}
+	return result
+}
