@@ -12,13 +12,18 @@ import (
 
 // BenchmarkOrganizationVersusForEach reads the public DSNs of 200 projects
 // with two keys each, against the fake enforcing sentry.io's 40 requests per
-// second, once with sentry_organization_project_keys and once with a
-// for_each of sentry_project_key, one terraform plan per iteration each.
+// second and answering each request after 20 ms, once with
+// sentry_organization_project_keys and once with a for_each of
+// sentry_project_key, one terraform plan per iteration each. For the
+// organization-wide read it also reports the provider's read (the
+// ReadDataSource call) next to its floor: the keys' four pages one after
+// the other, while the projects' two pages run beside them.
 //
 //	go test ./internal/provider -run '^$' -bench OrganizationVersusForEach -benchtime 1x
 func BenchmarkOrganizationVersusForEach(b *testing.B) {
 	b.Setenv("TF_LOG_PROVIDER", "off")
 	const projects, keysEach = 200, 2
+	const latency = 20 * time.Millisecond
 	configs := map[string]string{
 		"organization": `
 data "sentry_organization_project_keys" "all" {
@@ -44,13 +49,14 @@ output "dsns" {
 	}
 	for _, name := range []string{"organization", "for_each"} {
 		b.Run(name, func(b *testing.B) {
-			srv := sentrytest.NewServer(sentrytest.Config{RateLimit: 40})
+			srv := sentrytest.NewServer(sentrytest.Config{RateLimit: 40, Latency: latency})
 			defer srv.Close()
 			srv.Project().AddKeys(keysEach)
 			for i := range projects - 1 {
 				srv.AddProject(sentrytest.ProjectSpec{Slug: fmt.Sprintf("p%03d", i), Teams: []string{"acme"}}).AddKeys(keysEach)
 			}
-			terraform := terraformWorkdir(b, requiredProviders+providerBlock(srv)+configs[name], serveForCLI(b, newProviderServer()))
+			server := &timedServer{ProviderServer: newProviderServer()}
+			terraform := terraformWorkdir(b, requiredProviders+providerBlock(srv)+configs[name], serveForCLI(b, server))
 			srv.ResetRequests()
 			want := regexp.MustCompile(fmt.Sprintf(`dsns += %d`, projects))
 
@@ -74,6 +80,10 @@ output "dsns" {
 			b.ReportMetric(float64(len(srv.Requests()))/float64(b.N), "requests/op")
 			b.ReportMetric(float64(limited)/float64(b.N), "429s/op")
 			b.ReportMetric((wall / time.Duration(b.N)).Seconds(), "plan-s/op")
+			if name == "organization" {
+				b.ReportMetric((server.busy / time.Duration(b.N)).Seconds(), "read-s/op")
+				b.ReportMetric((4 * latency).Seconds(), "floor-s")
+			}
 		})
 	}
 }

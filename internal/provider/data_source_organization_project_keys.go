@@ -89,46 +89,18 @@ func (d *organizationProjectKeysDataSource) Read(ctx context.Context, req dataso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.client == nil {
-		resp.Diagnostics.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
-		return
-	}
-	org := data.Organization.ValueString()
-	ctx = tflog.SetField(ctx, "organization", org)
-	opts := sentry.KeysByProjectOptions{Team: data.Team.ValueString(), Status: sentry.KeyStatus(data.Status.ValueString())}
+	var slugs []string
 	if !data.ProjectSlugs.IsNull() {
-		opts.ProjectSlugs = []string{}
-		resp.Diagnostics.Append(data.ProjectSlugs.ElementsAs(ctx, &opts.ProjectSlugs, false)...)
+		slugs = []string{}
+		resp.Diagnostics.Append(data.ProjectSlugs.ElementsAs(ctx, &slugs, false)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
-
-	result, err := d.client.ListKeysByProject(ctx, org, opts)
-	if err != nil {
-		addOrganizationReadError(&resp.Diagnostics, err, org, opts.Team)
+	result := readOrganizationKeys(ctx, d.client, data.Organization.ValueString(), data.Team.ValueString(), data.Status, slugs, &resp.Diagnostics)
+	if result == nil {
 		return
 	}
-	tflog.Debug(ctx, "Read the client keys of a Sentry organization", map[string]any{
-		"projects": len(result.Projects), "requests": result.Requests, "fallback": result.Fallback,
-	})
-	if len(result.MissingSlugs) > 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("project_slugs"), "Unknown Sentry Projects", fmt.Sprintf(
-			"project_slugs names projects that organization %q does not have, or that the token cannot read: %s. Check the slugs, and the token's team access.",
-			org, strings.Join(result.MissingSlugs, ", ")))
-		return
-	}
-	if result.UnknownProjectKeys > 0 {
-		resp.Diagnostics.AddWarning("Keys Of Unlisted Projects Left Out", fmt.Sprintf(
-			"Sentry listed %d client keys of organization %q whose project was not in its projects list, probably a project created or deleted during the read. They were left out; run Terraform again to include them.",
-			result.UnknownProjectKeys, org))
-	}
-	if result.Fallback && opts.Team != "" && len(result.Projects) == 0 {
-		resp.Diagnostics.AddAttributeWarning(path.Root("team"), "Sentry Team Not Verified", fmt.Sprintf(
-			"No project of organization %q that the token can read belongs to team %q. This Sentry server has no organization-wide keys endpoint, so the provider cannot tell a team without projects from a team that does not exist.",
-			org, opts.Team))
-	}
-
 	data.Projects = make(map[string]projectKeySetModel, len(result.Projects))
 	for _, p := range result.Projects {
 		m := projectKeySetModel{ID: types.Int64Value(int64(p.Project.ID)), Slug: types.StringValue(p.Project.Slug), Keys: make([]publicKeyModel, len(p.Keys))}
@@ -143,6 +115,48 @@ func (d *organizationProjectKeysDataSource) Read(ctx context.Context, req dataso
 		return
 	}
 	resp.State.Raw = raw
+}
+
+// readOrganizationKeys reads the keys the arguments select, grouped by
+// project, with the diagnostics of both the framework's read and the
+// streamed one (see readOrganizationProjectKeys). It returns nil after an
+// error.
+func readOrganizationKeys(ctx context.Context, client *sentry.Client, org, team string, statusArg types.String, slugs []string, diags *diag.Diagnostics) *sentry.OrganizationKeys {
+	if client == nil {
+		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
+		return nil
+	}
+	status, ok := keyStatus(statusArg, diags)
+	if !ok {
+		return nil
+	}
+	ctx = tflog.SetField(ctx, "organization", org)
+	opts := sentry.KeysByProjectOptions{Team: team, Status: status, ProjectSlugs: slugs}
+	result, err := client.ListKeysByProject(ctx, org, opts)
+	if err != nil {
+		addOrganizationReadError(diags, err, org, opts.Team)
+		return nil
+	}
+	tflog.Debug(ctx, "Read the client keys of a Sentry organization", map[string]any{
+		"projects": len(result.Projects), "requests": result.Requests, "fallback": result.Fallback,
+	})
+	if len(result.MissingSlugs) > 0 {
+		diags.AddAttributeError(path.Root("project_slugs"), "Unknown Sentry Projects", fmt.Sprintf(
+			"project_slugs names projects that organization %q does not have, or that the token cannot read: %s. Check the slugs, and the token's team access.",
+			org, strings.Join(result.MissingSlugs, ", ")))
+		return nil
+	}
+	if result.UnknownProjectKeys > 0 {
+		diags.AddWarning("Keys Of Unlisted Projects Left Out", fmt.Sprintf(
+			"Sentry listed %d client keys of organization %q whose project was not in its projects list, probably a project created or deleted during the read. They were left out; run Terraform again to include them.",
+			result.UnknownProjectKeys, org))
+	}
+	if result.Fallback && opts.Team != "" && len(result.Projects) == 0 {
+		diags.AddAttributeWarning(path.Root("team"), "Sentry Team Not Verified", fmt.Sprintf(
+			"No project of organization %q that the token can read belongs to team %q. This Sentry server has no organization-wide keys endpoint, so the provider cannot tell a team without projects from a team that does not exist.",
+			org, opts.Team))
+	}
+	return result
 }
 
 // addOrganizationReadError describes a failed organization-wide read.

@@ -19,8 +19,6 @@ import (
 // the framework's encoding byte for byte.
 
 var (
-	keyAttrNames        = sortedAttrNames(keyObjectType)
-	dsnAttrNames        = sortedAttrNames(dsnObjectType)
 	loaderAttrNames     = sortedAttrNames(loaderObjectType)
 	rateLimitAttrNames  = sortedAttrNames(rateLimitObjectType)
 	browserSDKAttrNames = sortedAttrNames(browserSDKType)
@@ -36,12 +34,30 @@ func sortedAttrNames(t tftypes.Object) []string {
 	return names
 }
 
+// keyEncoding is the sorted attribute names of one of the two key object
+// types: keyObjectType, and publicKeyObjectType, which leaves the secrets
+// out.
+type keyEncoding struct {
+	keyNames, dsnNames []string
+}
+
+var (
+	fullKeyEncoding   = keyEncoding{keyNames: sortedAttrNames(keyObjectType), dsnNames: sortedAttrNames(dsnObjectType)}
+	publicKeyEncoding = keyEncoding{keyNames: sortedAttrNames(publicKeyObjectType), dsnNames: sortedAttrNames(publicDSNObjectType)}
+)
+
 // encodeMsgPack writes the key as a value of keyObjectType.
 func (m *keyModel) encodeMsgPack(enc *msgpack.Encoder) error {
-	if err := enc.EncodeMapLen(len(keyAttrNames)); err != nil {
+	return m.encodeMsgPackAs(enc, fullKeyEncoding)
+}
+
+// encodeMsgPackAs writes the key as a value of the object type whose names
+// e holds: with publicKeyEncoding, the secrets are never written.
+func (m *keyModel) encodeMsgPackAs(enc *msgpack.Encoder, e keyEncoding) error {
+	if err := enc.EncodeMapLen(len(e.keyNames)); err != nil {
 		return err
 	}
-	for _, name := range keyAttrNames {
+	for _, name := range e.keyNames {
 		if err := enc.EncodeString(name); err != nil {
 			return err
 		}
@@ -64,7 +80,7 @@ func (m *keyModel) encodeMsgPack(enc *msgpack.Encoder) error {
 		case "rate_limit":
 			err = m.RateLimit.encodeMsgPack(enc)
 		case "dsn":
-			err = m.DSN.encodeMsgPack(enc)
+			err = m.DSN.encodeMsgPack(enc, e.dsnNames)
 		case "browser_sdk_version":
 			err = msgpackString(enc, m.BrowserSDKVersion)
 		case "browser_sdk":
@@ -85,11 +101,11 @@ func (m *keyModel) encodeMsgPack(enc *msgpack.Encoder) error {
 	return nil
 }
 
-func (m *dsnModel) encodeMsgPack(enc *msgpack.Encoder) error {
-	if err := enc.EncodeMapLen(len(dsnAttrNames)); err != nil {
+func (m *dsnModel) encodeMsgPack(enc *msgpack.Encoder, names []string) error {
+	if err := enc.EncodeMapLen(len(names)); err != nil {
 		return err
 	}
-	for _, name := range dsnAttrNames {
+	for _, name := range names {
 		if err := enc.EncodeString(name); err != nil {
 			return err
 		}

@@ -14,8 +14,9 @@ import (
 )
 
 // NewServer returns a constructor of the provider's protocol 6 server: the
-// framework's server, except that reading sentry_project_keys streams (see
-// readProjectKeys). main.go serves it, and the tests use it too, so both go
+// framework's server, except that reading sentry_project_keys and
+// sentry_organization_project_keys streams (see readProjectKeys and
+// readOrganizationProjectKeys). main.go serves it, and the tests use it too, so both go
 // through the same code.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
@@ -42,8 +43,9 @@ var (
 )
 
 // protocolServer is the framework's server with ReadDataSource of
-// sentry_project_keys taken over. Every other call, including the
-// validation of that data source's configuration, goes to the framework.
+// sentry_project_keys and sentry_organization_project_keys taken over.
+// Every other call, including the validation of those data sources'
+// configurations, goes to the framework.
 type protocolServer struct {
 	frameworkServer
 	provider *sentryProvider
@@ -60,8 +62,11 @@ func newProtocolServer(p *sentryProvider) *protocolServer {
 }
 
 func (s *protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	if req.TypeName == projectKeysTypeName {
+	switch req.TypeName {
+	case projectKeysTypeName:
 		return s.readProjectKeys(ctx, req), nil
+	case organizationProjectKeysTypeName:
+		return s.readOrganizationProjectKeys(ctx, req), nil
 	}
 	return s.frameworkServer.ReadDataSource(ctx, req)
 }
