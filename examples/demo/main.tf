@@ -27,10 +27,14 @@ variable "project" {
 # (default https://sentry.io/api/).
 provider "sentry" {}
 
-# Every key of the project, through all of Sentry's pages.
+# Every key of the project, through all of Sentry's pages. It is read after
+# the key below is created, so that the list includes it and a second plan
+# has nothing to change.
 data "sentry_project_keys" "all" {
   organization = var.organization
   project      = var.project
+
+  depends_on = [sentry_project_key.demo]
 }
 
 # The one key named "Default": every project starts with it.

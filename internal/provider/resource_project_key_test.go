@@ -134,8 +134,8 @@ func expectRequests(srv *sentrytest.Server, method string, n int) resource.TestC
 // checkKeyGone is a CheckDestroy: the fake must not hold the key any more.
 func checkKeyGone(srv *sentrytest.Server) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "sentry_project_key" {
+		for address, rs := range s.RootModule().Resources {
+			if rs.Type != "sentry_project_key" || strings.HasPrefix(address, "data.") {
 				continue
 			}
 			if k := srv.Project().Key(rs.Primary.Attributes["id"]); k != nil {
