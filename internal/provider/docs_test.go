@@ -21,7 +21,7 @@ func TestListResourceDocumentation(t *testing.T) {
 		t.Fatal(err)
 	}
 	var resp list.ListResourceSchemaResponse
-	NewProjectKeyListResource().(*projectKeyListResource).ListResourceConfigSchema(context.Background(), list.ListResourceSchemaRequest{}, &resp)
+	(&projectKeyListResource{}).ListResourceConfigSchema(context.Background(), list.ListResourceSchemaRequest{}, &resp)
 	var want []string
 	for name, a := range resp.Schema.Attributes {
 		kind := "Optional"

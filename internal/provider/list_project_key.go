@@ -54,7 +54,7 @@ func (r *projectKeyListResource) Configure(_ context.Context, req resource.Confi
 }
 
 // errStopListing ends a listing once Terraform wants no more results.
-var errStopListing = errors.New("Terraform wants no more results")
+var errStopListing = errors.New("no more results wanted")
 
 func (r *projectKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config projectKeyListModel

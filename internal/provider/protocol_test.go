@@ -91,23 +91,23 @@ type listed struct {
 	resource tftypes.Value
 }
 
-// list calls ListResource with the configuration and returns the results
+// list calls ListResource for a project of acme and returns the results
 // and the diagnostics of the stream.
-func (p *protocolProvider) list(org, project string, status *string, includeResource bool, limit int64) ([]listed, []*tfprotov6.Diagnostic) {
+func (p *protocolProvider) list(project string, status *string, includeResource bool, limit int64) ([]listed, []*tfprotov6.Diagnostic) {
 	p.t.Helper()
 	typ, ok := p.schemas.ListResourceSchemas[projectKeyTypeName].ValueType().(tftypes.Object)
 	if !ok {
 		p.t.Fatal("the sentry_project_key list resource has no schema")
 	}
 	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, map[string]tftypes.Value{
-		"organization": tftypes.NewValue(tftypes.String, org),
+		"organization": tftypes.NewValue(tftypes.String, "acme"),
 		"project":      tftypes.NewValue(tftypes.String, project),
 		"status":       tftypes.NewValue(tftypes.String, status),
 	}))
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	listServer, ok := p.server.(tfprotov6.ProviderServerWithListResource)
+	listServer, ok := p.server.(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // SA1019: what tf6server asserts.
 	if !ok {
 		p.t.Fatal("the served server has no list resources")
 	}
@@ -200,7 +200,7 @@ func TestProtocolListEveryPage(t *testing.T) {
 	p := newProtocolProvider(t, srv)
 	srv.ResetRequests()
 
-	results, diags := p.list("acme", "web", nil, false, 1000)
+	results, diags := p.list("web", nil, false, 1000)
 	if len(diags) > 0 {
 		t.Fatalf("diagnostics: %q", diagnosticTexts(diags))
 	}
@@ -228,7 +228,7 @@ func TestProtocolListStatusAndLimit(t *testing.T) {
 	p := newProtocolProvider(t, srv)
 
 	for status, want := range map[string][]*sentrytest.Key{"active": {keys[5], keys[3], keys[2], keys[0]}, "inactive": {keys[4], keys[1]}} {
-		results, diags := p.list("acme", "web", &status, false, 100)
+		results, diags := p.list("web", &status, false, 100)
 		if len(diags) > 0 || len(results) != len(want) {
 			t.Fatalf("status %s: %d results, %q", status, len(results), diagnosticTexts(diags))
 		}
@@ -243,7 +243,7 @@ func TestProtocolListStatusAndLimit(t *testing.T) {
 	// five results from one request.
 	srv.AddKeys(244)
 	srv.ResetRequests()
-	results, diags := p.list("acme", "web", nil, false, 5)
+	results, diags := p.list("web", nil, false, 5)
 	if len(diags) > 0 || len(results) != 5 {
 		t.Fatalf("limit 5: %d results, %q", len(results), diagnosticTexts(diags))
 	}
@@ -261,7 +261,7 @@ func TestProtocolListIncludeResource(t *testing.T) {
 	keys[1].SetActive(false)
 	p := newProtocolProvider(t, srv)
 
-	results, diags := p.list("acme", "web", nil, true, 100)
+	results, diags := p.list("web", nil, true, 100)
 	if len(diags) > 0 || len(results) != 3 {
 		t.Fatalf("%d results, %q", len(results), diagnosticTexts(diags))
 	}
@@ -406,7 +406,7 @@ func TestProtocolListErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := &protocolProvider{t: t, server: s, schemas: schemas}
-			results, diags := p.list("acme", project, nil, false, 1000)
+			results, diags := p.list(project, nil, false, 1000)
 			if len(results) != tc.results {
 				t.Errorf("%d results before the error, want %d", len(results), tc.results)
 			}

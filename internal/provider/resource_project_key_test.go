@@ -44,11 +44,12 @@ func stateKeyID(s *terraform.State, address string) (string, error) {
 	return rs.Primary.Attributes["id"], nil
 }
 
-// checkStoredKey runs check on the key the fake stores for the resource at
-// address: what Sentry kept, independently of what the provider says.
-func checkStoredKey(srv *sentrytest.Server, address string, check func(k *sentrytest.Key) error) resource.TestCheckFunc {
+// checkStoredKey runs check on the key the fake stores for
+// sentry_project_key.test: what Sentry kept, independently of what the
+// provider says.
+func checkStoredKey(srv *sentrytest.Server, check func(k *sentrytest.Key) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		id, err := stateKeyID(s, address)
+		id, err := stateKeyID(s, keyAddress)
 		if err != nil {
 			return err
 		}
@@ -178,7 +179,7 @@ func TestAccProjectKeyResource_leastArguments(t *testing.T) {
 				// Nothing POST ignores was configured: no PUT.
 				expectRequests(srv, http.MethodPut, 0),
 				checkWriteBodies(srv),
-				checkStoredKey(srv, keyAddress, func(k *sentrytest.Key) error {
+				checkStoredKey(srv, func(k *sentrytest.Key) error {
 					if !k.Active() || k.BrowserSDKVersion() != "9.x" {
 						return fmt.Errorf("stored key: active %t, browser SDK %q", k.Active(), k.BrowserSDKVersion())
 					}
@@ -259,7 +260,7 @@ func TestAccProjectKeyResource_everyArgument(t *testing.T) {
 				expectRequests(srv, http.MethodPost, 1),
 				expectRequests(srv, http.MethodPut, 1),
 				checkWriteBodies(srv),
-				checkStoredKey(srv, keyAddress, func(k *sentrytest.Key) error {
+				checkStoredKey(srv, func(k *sentrytest.Key) error {
 					window, count := k.RateLimit()
 					want := sentrytest.LoaderOptions{HasDebug: true, HasFeedback: true, HasLogsAndMetrics: true}
 					if k.Name() != "web (prod)" || k.Active() || window != 3600 || count != 1000 || k.BrowserSDKVersion() != "8.x" || k.Loader() != want {
@@ -297,7 +298,7 @@ resource "terraform_data" "consumer" {
 				},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			Check: resource.ComposeAggregateTestCheckFunc(checkStoredKey(srv, keyAddress, check), checkWriteBodies(srv), checkKeyCount(srv, 1)),
+			Check: resource.ComposeAggregateTestCheckFunc(checkStoredKey(srv, check), checkWriteBodies(srv), checkKeyCount(srv, 1)),
 		}
 	}
 	resource.UnitTest(t, resource.TestCase{
@@ -309,7 +310,7 @@ resource "terraform_data" "consumer" {
   name                = "web"
   browser_sdk_version = "7.x"
 `) + consumer,
-				Check: checkStoredKey(srv, keyAddress, func(k *sentrytest.Key) error {
+				Check: checkStoredKey(srv, func(k *sentrytest.Key) error {
 					if k.BrowserSDKVersion() != "7.x" {
 						return fmt.Errorf("browser SDK %q", k.BrowserSDKVersion())
 					}
@@ -509,7 +510,7 @@ func TestAccProjectKeyResource_drift(t *testing.T) {
 						plancheck.ExpectKnownValue(keyAddress, tfjsonpath.New("is_active"), knownvalue.Bool(true)),
 					},
 				},
-				Check: checkStoredKey(srv, keyAddress, func(k *sentrytest.Key) error {
+				Check: checkStoredKey(srv, func(k *sentrytest.Key) error {
 					if k.Name() != "drift" || !k.Active() {
 						return fmt.Errorf("after the update: %q active %t", k.Name(), k.Active())
 					}
@@ -700,7 +701,7 @@ func TestAccProjectKeyResource_createFaults(t *testing.T) {
 					// One key for the resource, next to the three others.
 					Check: resource.ComposeAggregateTestCheckFunc(
 						checkKeyCount(srv, 4),
-						checkStoredKey(srv, keyAddress, func(k *sentrytest.Key) error {
+						checkStoredKey(srv, func(k *sentrytest.Key) error {
 							if k.Name() != "exactly one" {
 								return fmt.Errorf("the state holds key %q", k.Name())
 							}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -29,13 +28,18 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 // tf6server discovers by type assertion (list resources, actions, state
 // stores). Embedding only tfprotov6.ProviderServer would hide the optional
 // ones, and Terraform would be told that `terraform query` is not
-// implemented.
+// implemented. terraform-plugin-go marks these interfaces deprecated
+// because their methods will move into ProviderServer; until they do,
+// tf6server looks for exactly them.
+//
+//nolint:staticcheck // SA1019: tf6server asserts these interfaces (see above).
 type frameworkServer interface {
 	tfprotov6.ProviderServerWithListResource
 	tfprotov6.ProviderServerWithActions
 	tfprotov6.ProviderServerWithStateStores
 }
 
+//nolint:staticcheck // SA1019: tf6server asserts these interfaces (see frameworkServer).
 var (
 	_ tfprotov6.ProviderServerWithListResource = (*protocolServer)(nil)
 	_ tfprotov6.ProviderServerWithActions      = (*protocolServer)(nil)
@@ -109,7 +113,7 @@ func attributePath(p path.Path) (*tftypes.AttributePath, error) {
 		case path.PathStepElementKeyString:
 			out = out.WithElementKeyString(string(s))
 		case path.PathStepElementKeyValue:
-			v, err := attr.Value(s.Value).ToTerraformValue(context.Background())
+			v, err := s.ToTerraformValue(context.Background())
 			if err != nil {
 				return nil, err
 			}

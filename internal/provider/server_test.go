@@ -19,14 +19,14 @@ import (
 // not implemented.
 func TestServedServerKeepsOptionalInterfaces(t *testing.T) {
 	served := NewServer("test")()
-	list, ok := served.(tfprotov6.ProviderServerWithListResource)
+	list, ok := served.(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // SA1019: what tf6server asserts.
 	if !ok {
 		t.Fatal("the served server does not implement tfprotov6.ProviderServerWithListResource")
 	}
-	if _, ok := served.(tfprotov6.ProviderServerWithActions); !ok {
+	if _, ok := served.(tfprotov6.ProviderServerWithActions); !ok { //nolint:staticcheck // SA1019: what tf6server asserts.
 		t.Error("the served server does not implement tfprotov6.ProviderServerWithActions")
 	}
-	if _, ok := served.(tfprotov6.ProviderServerWithStateStores); !ok {
+	if _, ok := served.(tfprotov6.ProviderServerWithStateStores); !ok { //nolint:staticcheck // SA1019: what tf6server asserts.
 		t.Error("the served server does not implement tfprotov6.ProviderServerWithStateStores")
 	}
 
