@@ -33,26 +33,12 @@ func BenchmarkRefreshManagedKeys(b *testing.B) {
 			added := srv.AddKeys(keys)
 
 			// Adopt every key with import blocks: the setup, not timed.
-			var config strings.Builder
-			config.WriteString(requiredProviders + providerBlock(srv))
-			for i, k := range added {
-				fmt.Fprintf(&config, `
-import {
-  to = sentry_project_key.k%[1]d
-  id = "acme/web/%[2]s"
-}
-
-resource "sentry_project_key" "k%[1]d" {
-  organization        = "acme"
-  project             = "web"
-  name                = %[3]q
-  browser_sdk_version = %[4]q
-}
-`, i, k.ID(), k.Name(), k.BrowserSDKVersion())
-			}
+			config := importedKeysConfig(srv, added, func(k *sentrytest.Key) string {
+				return fmt.Sprintf("  name                = %q\n  browser_sdk_version = %q", k.Name(), k.BrowserSDKVersion())
+			})
 			p := &sentryProvider{version: "test", getenv: os.Getenv, readKeysOneByOne: mode == "one_by_one"}
 			server := &readSpan{ProviderServer: newProtocolServer(p)}
-			terraform := terraformWorkdir(b, config.String(), serveForCLI(b, server))
+			terraform := terraformWorkdir(b, config, serveForCLI(b, server))
 			if out, err := terraform("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				b.Fatalf("terraform apply: %v\n%s", err, out)
 			}
@@ -73,14 +59,8 @@ resource "sentry_project_key" "k%[1]d" {
 				}
 			}
 			b.StopTimer()
-			limited := 0
-			for _, r := range srv.Requests() {
-				if r.Status == http.StatusTooManyRequests {
-					limited++
-				}
-			}
 			b.ReportMetric(float64(len(srv.Requests()))/float64(b.N), "requests/op")
-			b.ReportMetric(float64(limited)/float64(b.N), "429s/op")
+			b.ReportMetric(float64(countStatus(srv, http.StatusTooManyRequests))/float64(b.N), "429s/op")
 			b.ReportMetric((wall / time.Duration(b.N)).Seconds(), "refresh-s/op")
 			b.ReportMetric((reads / time.Duration(b.N)).Seconds(), "reads-s/op")
 		})

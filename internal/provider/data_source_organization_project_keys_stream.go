@@ -29,22 +29,7 @@ var organizationProjectKeysStateType = tfObjectType(organizationProjectKeysSpecs
 // requests take 0.08 s; TestStreamedOrganizationReadMatchesFramework holds
 // the two to the same state and diagnostics.
 func (s *protocolServer) readOrganizationProjectKeys(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) *tfprotov6.ReadDataSourceResponse {
-	var diags diag.Diagnostics
-	state, err := streamOrganizationProjectKeys(ctx, s.provider.client(), req.Config, &diags)
-	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: protocolDiagnostics(diags)}
-	if err != nil {
-		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
-			Severity: tfprotov6.DiagnosticSeverityError,
-			Summary:  "Internal Error Building State",
-			Detail:   "The client keys could not be stored: " + err.Error() + ". Please report this issue to the provider developers.",
-		})
-		return resp
-	}
-	resp.State = state
-	if diags.HasError() {
-		resp.State = req.Config
-	}
-	return resp
+	return s.streamedRead(ctx, req, streamOrganizationProjectKeys)
 }
 
 // streamOrganizationProjectKeys reads what the configuration selects and

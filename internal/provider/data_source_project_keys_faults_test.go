@@ -343,13 +343,7 @@ output "total" {
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("total", knownvalue.Int64Exact(24))},
 		}}, dropForEachStep(srv)),
 	})
-	limited := 0
-	for _, r := range srv.Requests() {
-		if r.Status == http.StatusTooManyRequests {
-			limited++
-		}
-	}
-	t.Logf("%d requests, %d answered 429", len(srv.Requests()), limited)
+	t.Logf("%d requests, %d answered 429", len(srv.Requests()), countStatus(srv, http.StatusTooManyRequests))
 }
 
 // dropForEachStep ends a test whose data sources use for_each: the test

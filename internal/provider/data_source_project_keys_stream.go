@@ -26,18 +26,16 @@ const encodedKeySizeHint = 1800
 // from the same specs as its schema.
 var projectKeysStateType = tfObjectType(projectKeysSpecs)
 
-// readProjectKeys answers ReadDataSource for sentry_project_keys without the
-// framework's round trip through whole-state values, and produces the very
-// same bytes (TestStreamedReadMatchesFramework compares them). Through the
-// framework, a read of 10,000 keys spent about 10 s and 400 MB after the last
-// page arrived: semantic-equality conversions of the whole list, state copies
-// and comparisons, and the msgpack encoding. Here each page of keys is
-// mapped and encoded while the next page is being requested, and the state
-// is assembled from the encoded pages, so a read costs little more than its
-// requests.
-func (s *protocolServer) readProjectKeys(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) *tfprotov6.ReadDataSourceResponse {
+// streamFunc reads a data source's configuration and returns its encoded
+// state. Read failures go to diags; an error means the state could not be
+// built.
+type streamFunc func(ctx context.Context, client *sentry.Client, config *tfprotov6.DynamicValue, diags *diag.Diagnostics) (*tfprotov6.DynamicValue, error)
+
+// streamedRead answers ReadDataSource with a streamFunc instead of the
+// framework (see readProjectKeys and readOrganizationProjectKeys).
+func (s *protocolServer) streamedRead(ctx context.Context, req *tfprotov6.ReadDataSourceRequest, stream streamFunc) *tfprotov6.ReadDataSourceResponse {
 	var diags diag.Diagnostics
-	state, err := streamProjectKeys(ctx, s.provider.client(), req.Config, &diags)
+	state, err := stream(ctx, s.provider.client(), req.Config, &diags)
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: protocolDiagnostics(diags)}
 	if err != nil {
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
@@ -54,6 +52,19 @@ func (s *protocolServer) readProjectKeys(ctx context.Context, req *tfprotov6.Rea
 		resp.State = req.Config
 	}
 	return resp
+}
+
+// readProjectKeys answers ReadDataSource for sentry_project_keys without the
+// framework's round trip through whole-state values, and produces the very
+// same bytes (TestStreamedReadMatchesFramework compares them). Through the
+// framework, a read of 10,000 keys spent about 10 s and 400 MB after the last
+// page arrived: semantic-equality conversions of the whole list, state copies
+// and comparisons, and the msgpack encoding. Here each page of keys is
+// mapped and encoded while the next page is being requested, and the state
+// is assembled from the encoded pages, so a read costs little more than its
+// requests.
+func (s *protocolServer) readProjectKeys(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) *tfprotov6.ReadDataSourceResponse {
+	return s.streamedRead(ctx, req, streamProjectKeys)
 }
 
 // streamProjectKeys reads the keys the configuration selects and returns the

@@ -196,3 +196,41 @@ func containsAll(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// importedKeysConfig is a configuration that adopts keys of acme/web with
+// import blocks: one sentry_project_key k<i> for each, with the arguments
+// args writes for it (none when args is nil).
+func importedKeysConfig(srv *sentrytest.Server, keys []*sentrytest.Key, args func(k *sentrytest.Key) string) string {
+	var config strings.Builder
+	config.WriteString(requiredProviders + providerBlock(srv))
+	for i, k := range keys {
+		extra := ""
+		if args != nil {
+			extra = args(k)
+		}
+		fmt.Fprintf(&config, `
+import {
+  to = sentry_project_key.k%[1]d
+  id = "acme/web/%[2]s"
+}
+
+resource "sentry_project_key" "k%[1]d" {
+  organization = "acme"
+  project      = "web"
+%[3]s
+}
+`, i, k.ID(), extra)
+	}
+	return config.String()
+}
+
+// countStatus counts the fake's logged requests answered with status.
+func countStatus(srv *sentrytest.Server, status int) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Status == status {
+			n++
+		}
+	}
+	return n
+}

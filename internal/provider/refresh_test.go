@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -20,22 +19,7 @@ func TestAccRefresh_sharesTheKeyList(t *testing.T) {
 	srv := newFake(t, sentrytest.Config{Latency: 10 * time.Millisecond})
 	keys := srv.AddKeys(150)
 
-	var config strings.Builder
-	config.WriteString(requiredProviders + providerBlock(srv))
-	for i, k := range keys {
-		fmt.Fprintf(&config, `
-import {
-  to = sentry_project_key.k%[1]d
-  id = "acme/web/%[2]s"
-}
-
-resource "sentry_project_key" "k%[1]d" {
-  organization = "acme"
-  project      = "web"
-}
-`, i, k.ID())
-	}
-	_, run := terraformDir(t, config.String(), serveForCLI(t, newProviderServer()))
+	_, run := terraformDir(t, importedKeysConfig(srv, keys, nil), serveForCLI(t, newProviderServer()))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if out, err := run(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
