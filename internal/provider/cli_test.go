@@ -146,11 +146,14 @@ func terraformAtLeast(t testing.TB, path string, major, minor int) bool {
 	return gotMajor > major || (gotMajor == major && gotMinor >= minor)
 }
 
+// requiredProviders names the provider with its whole address, host
+// included, so that OpenTofu, whose registry host is another one, finds the
+// provider served at providerAddress too.
 const requiredProviders = `
 terraform {
   required_providers {
     sentry = {
-      source = "sentrykeys/sentry"
+      source = "` + providerAddress + `"
     }
   }
 }

@@ -594,8 +594,10 @@ resource "sentry_project_key" "adopted" {
 				Check: checkKeyCount(srv, 2),
 			},
 			{
-				ResourceName:  "sentry_project_key.malformed",
-				Config:        providerBlock(srv) + `resource "sentry_project_key" "malformed" {` + "\n organization = \"acme\"\n project = \"web\"\n}\n",
+				// A key id alone is not enough. (The step keeps the prior
+				// configuration, whose provider source the harness wrote:
+				// OpenTofu needs it.)
+				ResourceName:  keyAddress,
 				ImportState:   true,
 				ImportStateId: existing.ID(),
 				ExpectError:   errorRe("Invalid Import ID", "organization/project/key_id", "acme/web/0123456789abcdef0123456789abcdef"),
