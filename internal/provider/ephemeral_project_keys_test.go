@@ -78,7 +78,7 @@ func TestAccEphemeralProjectKeys_secretsStayOutOfState(t *testing.T) {
 	publicDSN := dsnOf(t, dflt, "public")
 
 	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsEphemeral},
 		ProtoV6ProviderFactories: withEcho,
 		Steps: []resource.TestStep{
 			{
@@ -130,7 +130,7 @@ func TestAccEphemeralProjectKeys_statusAndErrors(t *testing.T) {
 	keys[1].SetActive(false)
 
 	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsEphemeral},
 		ProtoV6ProviderFactories: withEcho,
 		Steps: []resource.TestStep{
 			{

@@ -92,7 +92,7 @@ func TestAccExample_ephemeralPostconditionFailsWithoutDefault(t *testing.T) {
 	srv := newFake(t, sentrytest.Config{})
 	srv.AddKey(sentrytest.KeySpec{Label: "Production"})
 	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsEphemeral},
 		ProtoV6ProviderFactories: withEcho,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + `

@@ -31,7 +31,7 @@ func TestAccFunctionParseDSN(t *testing.T) {
 		return statecheck.ExpectKnownOutputValue("parsed", knownvalue.ObjectExact(attrs))
 	}
 	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsFunctions},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -91,7 +91,7 @@ func TestAccFunctionParseDSN_malformed(t *testing.T) {
 	for in, want := range cases {
 		t.Run(in, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
-				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsFunctions},
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: parseDSNOutput(in), ExpectError: want}},
 			})

@@ -28,18 +28,13 @@ import (
 //
 //	TF_ACC_TERRAFORM_PATH=$HOME/tf115/terraform go test ./internal/provider -run 'TestAccIdentity|TestAccQuery'
 
-var (
-	version1_12 = tfversion.SkipBelow(tfversion.Version1_12_0)
-	version1_14 = tfversion.SkipBelow(tfversion.Version1_14_0)
-)
-
 func TestAccIdentity_setOnCreateAndImportByIdentity(t *testing.T) {
 	isolateEnv(t)
 	srv := newFake(t, sentrytest.Config{})
 	existing := srv.AddKey(sentrytest.KeySpec{Label: "existing", BrowserSDKVersion: "9.x"})
 
 	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{version1_12},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsIdentity},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkKeyGone(srv),
 		Steps: []resource.TestStep{
@@ -104,7 +99,7 @@ func TestAccQuery_listsEveryKey(t *testing.T) {
 	newest := keys[len(keys)-1]
 
 	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{version1_14},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsQuery},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			// The harness wants a configuration before a query; the query
@@ -173,7 +168,7 @@ func TestAccQuery_generatedConfigurationImportsAndPlansClean(t *testing.T) {
 	isolateEnv(t)
 	t.Setenv("TF_LOG_PROVIDER", "off")
 	tf := terraformPath(t)
-	if !terraformAtLeast(t, tf, 1, 14) {
+	if runningOpenTofu() || !terraformAtLeast(t, tf, 1, 14) {
 		t.Skip("terraform query needs Terraform 1.14 or later")
 	}
 	srv := newFake(t, sentrytest.Config{})

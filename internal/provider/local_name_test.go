@@ -28,7 +28,7 @@ func TestAccLocalName_sentrykeys(t *testing.T) {
 
 	resource.UnitTest(t, resource.TestCase{
 		// Provider functions need Terraform 1.8.
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{needsFunctions, needsManagedKeys},
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"sentrykeys": testAccProtoV6ProviderFactories["sentry"],
 		},

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
@@ -153,6 +154,7 @@ func TestAccProjectKeyResource_leastArguments(t *testing.T) {
 	srv.Project().SetDefaultLoaderVersion("9.x")
 
 	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkKeyGone(srv),
 		Steps: []resource.TestStep{{
@@ -219,6 +221,7 @@ func TestAccProjectKeyResource_everyArgument(t *testing.T) {
 	srv := newFake(t, sentrytest.Config{})
 
 	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkKeyGone(srv),
 		Steps: []resource.TestStep{{
@@ -302,6 +305,7 @@ resource "terraform_data" "consumer" {
 		}
 	}
 	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkKeyGone(srv),
 		Steps: []resource.TestStep{
@@ -403,6 +407,7 @@ func TestAccProjectKeyResource_rateLimitFeatureOff(t *testing.T) {
 	srv.Project().SetRateLimitFeature(false)
 
 	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkKeyGone(srv),
 		Steps: []resource.TestStep{
@@ -454,6 +459,7 @@ func TestAccProjectKeyResource_validation(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv.ResetRequests()
 			resource.UnitTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: providerBlock(srv) + keyResource(tc.body), ExpectError: tc.want}},
 			})
@@ -465,6 +471,7 @@ func TestAccProjectKeyResource_validation(t *testing.T) {
 	t.Run("empty project", func(t *testing.T) {
 		srv.ResetRequests()
 		resource.UnitTest(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:      providerBlock(srv) + `resource "sentry_project_key" "test" {` + "\n organization = \"acme\"\n project = \"\"\n}\n",
@@ -484,6 +491,7 @@ func TestAccProjectKeyResource_drift(t *testing.T) {
 	var first string
 
 	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkKeyGone(srv),
 		Steps: []resource.TestStep{
@@ -545,6 +553,7 @@ func TestAccProjectKeyResource_import(t *testing.T) {
 	existing := srv.AddKey(sentrytest.KeySpec{Label: "imported", RateLimitWindow: 60, RateLimitCount: 5, BrowserSDKVersion: "8.x"})
 
 	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -613,6 +622,7 @@ func TestAccProjectKeyResource_destroy(t *testing.T) {
 		srv := newFake(t, sentrytest.Config{})
 		var id string
 		resource.UnitTest(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             checkKeyGone(srv),
 			Steps: []resource.TestStep{
@@ -641,6 +651,7 @@ func TestAccProjectKeyResource_destroy(t *testing.T) {
 		// the destroy wanted.
 		srv := newFake(t, sentrytest.Config{})
 		resource.UnitTest(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
 				{Config: providerBlock(srv) + keyResource("")},
@@ -664,6 +675,7 @@ func TestAccProjectKeyResource_destroy(t *testing.T) {
 		srv.AddToken(sentrytest.TokenSpec{Token: "writer", Scopes: []string{"project:read", "project:write"}, Role: sentrytest.RoleAdmin, Teams: []string{"acme"}})
 		writer := fmt.Sprintf("provider \"sentry\" {\n  base_url = %q\n  token = \"writer\"\n}\n", srv.URL)
 		resource.UnitTest(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			CheckDestroy:             checkKeyGone(srv),
 			Steps: []resource.TestStep{
@@ -693,6 +705,7 @@ func TestAccProjectKeyResource_createFaults(t *testing.T) {
 			srv.AddKeys(3)
 			srv.InjectFaults(fault.ForMethod(http.MethodPost))
 			resource.UnitTest(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             checkKeyGone(srv),
 				Steps: []resource.TestStep{{
@@ -729,6 +742,7 @@ func TestAccProjectKeyResource_createFaults(t *testing.T) {
 		srv.InjectFaults(sentrytest.FaultProcessedThenBadGateway().ForMethod(http.MethodPost))
 		srv.AddKey(sentrytest.KeySpec{Label: "twin", Created: time.Now()})
 		resource.UnitTest(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
 				Config:      providerBlock(srv) + keyResource(`  name = "twin"`),
@@ -771,6 +785,7 @@ resource "terraform_data" "consumer" {
 	}
 	var first string
 	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkKeyGone(srv),
 		Steps: []resource.TestStep{
