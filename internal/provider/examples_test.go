@@ -39,33 +39,26 @@ func useFakeFromEnvironment(t *testing.T, srv *sentrytest.Server) {
 func TestAccExample_projectKeysFailsWithoutExactlyOneDefault(t *testing.T) {
 	config := exampleConfig(t, "data-sources/sentry_project_keys/data-source.tf")
 
-	t.Run("none", func(t *testing.T) {
-		srv := newFake(t, sentrytest.Config{})
-		srv.AddKey(sentrytest.KeySpec{Label: "Production"})
-		srv.AddKey(sentrytest.KeySpec{Label: "Default", Inactive: true})
-		useFakeFromEnvironment(t, srv)
-		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      config,
-				ExpectError: errorRe("postcondition failed", `exactly one active key named "Default"`),
-			}},
+	for name, keys := range map[string][]sentrytest.KeySpec{
+		// An inactive key of that name does not count: status = "active".
+		"none": {{Label: "Production"}, {Label: "Default", Inactive: true}},
+		"two":  {{Label: "Default"}, {Label: "Default"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := newFake(t, sentrytest.Config{})
+			for _, k := range keys {
+				srv.AddKey(k)
+			}
+			useFakeFromEnvironment(t, srv)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      config,
+					ExpectError: errorRe("postcondition failed", `exactly one active key named "Default"`),
+				}},
+			})
 		})
-	})
-
-	t.Run("two", func(t *testing.T) {
-		srv := newFake(t, sentrytest.Config{})
-		srv.AddKey(sentrytest.KeySpec{Label: "Default"})
-		srv.AddKey(sentrytest.KeySpec{Label: "Default"})
-		useFakeFromEnvironment(t, srv)
-		resource.UnitTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      config,
-				ExpectError: errorRe("postcondition failed", `exactly one active key named "Default"`),
-			}},
-		})
-	})
+	}
 
 	t.Run("one", func(t *testing.T) {
 		srv := newFake(t, sentrytest.Config{})
