@@ -126,8 +126,15 @@ func (r *keyReads) fromList(ctx context.Context, ref projectRef, id string) (key
 		}
 	}()
 	for {
-		if key, ok := r.listed(l, id); ok {
-			return key, true, nil
+		if k, ok := l.keys[id]; ok {
+			if k.seq >= r.written[id] {
+				key := k.key
+				return &key, true, nil
+			}
+			// Listed, but this provider has written the key since the page
+			// was requested: only a read by id knows it now.
+			l.credit--
+			return nil, false, nil
 		}
 		switch {
 		case l.complete || l.failed:
@@ -145,9 +152,7 @@ func (r *keyReads) fromList(ctx context.Context, ref projectRef, id string) (key
 			if ctx.Err() != nil {
 				return nil, false, ctx.Err()
 			}
-		case l.credit-1 >= r.unfound(l):
-			// A page is affordable: even if it does not hold this key,
-			// every waiting read can still go by id.
+		case r.mayFetch(l):
 			l.credit--
 			l.fetching = true
 			seq := r.seq
@@ -159,7 +164,9 @@ func (r *keyReads) fromList(ctx context.Context, ref projectRef, id string) (key
 			l.changed = make(chan struct{})
 			switch {
 			case err != nil && ctx.Err() != nil:
-				// This read was cancelled; another may fetch the page.
+				// This read was cancelled. The pager keeps its error, so the
+				// reads after it go by id.
+				l.failed = true
 				return nil, false, ctx.Err()
 			case err != nil:
 				tflog.Debug(ctx, "Could not list the client keys of a Sentry project; reading keys by id", map[string]any{
@@ -179,24 +186,23 @@ func (r *keyReads) fromList(ctx context.Context, ref projectRef, id string) (key
 	}
 }
 
-// listed returns the key from the list, unless this provider wrote it after
-// the page that lists it was requested. The caller holds r.mu.
-func (r *keyReads) listed(l *projectListing, id string) (*sentry.ProjectKey, bool) {
-	k, ok := l.keys[id]
-	if !ok || k.seq < r.written[id] {
-		return nil, false
+// mayFetch reports whether the next page is worth a request now: while two
+// or more reads wait for keys not listed yet, a page may answer several of
+// them, and the credit is spent on it; a read waiting alone keeps one credit
+// for reading its key by id. The caller holds r.mu.
+func (r *keyReads) mayFetch(l *projectListing) bool {
+	if r.unfound(l) >= 2 {
+		return l.credit >= 1
 	}
-	key := k.key
-	return &key, true
+	return l.credit >= 2
 }
 
 // unfound counts the reads in progress whose key the pages so far do not
-// answer for: the reads that may still need a request by id. The caller
-// holds r.mu.
+// list. The caller holds r.mu.
 func (r *keyReads) unfound(l *projectListing) int {
 	n := 0
 	for id, reads := range l.waiting {
-		if _, ok := r.listed(l, id); !ok {
+		if _, ok := l.keys[id]; !ok {
 			n += reads
 		}
 	}

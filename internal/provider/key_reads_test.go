@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -63,30 +64,43 @@ func ids(keys []*sentrytest.Key) []string {
 	return out
 }
 
-// TestKeyReadsShareTheList refreshes every key of a project the way
-// Terraform does, ten at a time, in an order unrelated to Sentry's: the
-// list's pages answer them all, each page fetched once.
+// TestKeyReadsShareTheList refreshes keys of a project the way Terraform
+// does, ten at a time: the list's pages answer them, each page fetched once,
+// whether the managed keys are spread over the list or all among its oldest
+// (after many keys made outside Terraform), and nothing costs more than
+// 2N + 1 requests.
 func TestKeyReadsShareTheList(t *testing.T) {
-	for _, tc := range []struct{ keys, managed, most int }{
-		{150, 150, 3},  // ceil(150/100) + 1
-		{250, 200, 4},  // ceil(250/100) + 1
-		{1000, 3, 4},   // N + 1: three keys of a large project
-		{40, 40, 2},    // one page
-		{300, 120, 4},  // some of the keys
-		{100, 1, 2},    // one key
-		{5, 5, 2},      // a small project
-		{201, 201, 4},  // a last page of one
-		{2000, 20, 21}, // few managed keys of a huge project
+	for _, tc := range []struct {
+		keys, managed int
+		oldest        bool // the managed keys are the oldest, on the last page
+		most          int
+	}{
+		{150, 150, false, 3}, // ceil(150/100) + 1
+		{250, 200, false, 4}, // ceil(250/100) + 1
+		{300, 120, false, 4},
+		{40, 40, false, 2},   // one page
+		{201, 201, false, 4}, // a last page of one
+		{5, 5, false, 2},     // a small project
+		{100, 1, false, 2},   // one key
+		{300, 10, true, 4},   // the managed keys behind 200 others
+		{300, 30, true, 4},
+		{1000, 3, false, 7}, // few keys of a large project: at most 2N + 1
+		{2000, 20, false, 21},
 	} {
-		srv := newFake(t, sentrytest.Config{Latency: 5 * time.Millisecond})
-		keys := srv.AddKeys(tc.keys)
-		rand.New(rand.NewPCG(uint64(tc.keys), uint64(tc.managed))).Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
-		srv.ResetRequests()
-		readAll(t, newTestKeyReads(t, srv), ids(keys[:tc.managed]), 10)
-		pages, single := keyRequests(srv)
-		if pages+single > tc.most || pages+single > tc.managed+1 {
-			t.Errorf("%d of %d keys: %d pages and %d single reads, want at most %d requests", tc.managed, tc.keys, pages, single, tc.most)
-		}
+		t.Run(fmt.Sprintf("%d of %d keys, oldest %t", tc.managed, tc.keys, tc.oldest), func(t *testing.T) {
+			srv := newFake(t, sentrytest.Config{Latency: 5 * time.Millisecond})
+			keys := srv.AddKeys(tc.keys)
+			if !tc.oldest {
+				rand.New(rand.NewPCG(uint64(tc.keys), uint64(tc.managed))).Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+			}
+			srv.ResetRequests()
+			readAll(t, newTestKeyReads(t, srv), ids(keys[:tc.managed]), 10)
+			pages, single := keyRequests(srv)
+			t.Logf("%d pages and %d single reads", pages, single)
+			if pages+single > tc.most || pages+single > 2*tc.managed+1 {
+				t.Errorf("%d pages and %d single reads, want at most %d requests", pages, single, tc.most)
+			}
+		})
 	}
 }
 
@@ -141,8 +155,8 @@ func TestKeyReadsAfterWrites(t *testing.T) {
 	if err != nil || k == nil || k.Name != "renamed" {
 		t.Fatalf("read after a write: %+v %v", k, err)
 	}
-	if _, single := keyRequests(srv); single != 1 {
-		t.Fatalf("%d single reads after a write, want 1", single)
+	if pages, single := keyRequests(srv); single != 1 || pages != 0 {
+		t.Fatalf("%d pages and %d single reads after a write, want the one read by id", pages, single)
 	}
 
 	// Not written by us: answered from the list, no request.
@@ -201,5 +215,24 @@ func TestKeyReadsPerKey(t *testing.T) {
 	readAll(t, r, ids(keys), 10)
 	if pages, single := keyRequests(srv); pages != 0 || single != 30 {
 		t.Fatalf("one by one: %d pages and %d single reads, want 30 single reads", pages, single)
+	}
+}
+
+// TestKeyReadsCancelledPage cancels the read that fetches a page: the
+// reads after it still get their keys, by id.
+func TestKeyReadsCancelledPage(t *testing.T) {
+	srv := newFake(t, sentrytest.Config{Latency: 200 * time.Millisecond})
+	keys := srv.AddKeys(3)
+	r := newTestKeyReads(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := r.read(ctx, "acme", "web", keys[0].ID()); err == nil {
+		t.Fatal("a read cancelled during its page succeeded")
+	}
+	for _, k := range keys {
+		got, err := r.read(context.Background(), "acme", "web", k.ID())
+		if err != nil || got == nil || got.ID != k.ID() {
+			t.Fatalf("read %s after a cancelled page: %+v %v", k.ID(), got, err)
+		}
 	}
 }

@@ -75,17 +75,20 @@ type keptDiff struct {
 }
 
 // keptDiffs lists the known planned values at or below p that got differs
-// from. Unknown planned values are Sentry's to choose.
+// from, attribute by attribute down to single values: an object differs
+// as a whole only where one side is null (a rate limit Sentry dropped).
+// Unknown planned values are Sentry's to choose.
 func keptDiffs(p *tftypes.AttributePath, planned, got tftypes.Value) []keptDiff {
+	root := len(p.Steps()) == 0
 	switch {
 	case !planned.IsKnown():
 		return nil
-	case planned.IsFullyKnown():
-		if planned.Equal(got) {
-			return nil
-		}
-		return []keptDiff{{path: p, planned: planned, got: got}}
-	case !planned.Type().Is(tftypes.Object{}) || planned.IsNull() || got.IsNull() || !got.IsKnown():
+	case planned.IsFullyKnown() && planned.Equal(got):
+		return nil
+	case root && (planned.IsNull() || got.IsNull() || !got.IsKnown()):
+		// Not an answer to compare with: nothing to say per attribute.
+		return nil
+	case !root && (!planned.Type().Is(tftypes.Object{}) || planned.IsNull() || got.IsNull() || !got.IsKnown()):
 		return []keptDiff{{path: p, planned: planned, got: got}}
 	}
 	var pa, ga map[string]tftypes.Value

@@ -433,6 +433,29 @@ func TestAccProjectKeyResource_rateLimitFeatureOff(t *testing.T) {
 				},
 				Check: checkKeyCount(srv, 1),
 			},
+			{
+				// The same on an update, where every planned value is known.
+				Config: providerBlock(srv) + keyResource(`
+  name = "limited"
+  rate_limit = {
+    window = 60
+    count  = 10
+  }
+`),
+				ExpectError: errorRe("Sentry Did Not Keep The Configured Value", "rate_limit = { count = 10, window = 60 }",
+					"Sentry kept null", "per-key rate limits"),
+			},
+			{
+				// An update that fails this way leaves the key as Sentry has
+				// it, not tainted: without the rate limit, nothing to do.
+				Config: providerBlock(srv) + keyResource(`
+  name = "limited"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkKeyCount(srv, 1),
+			},
 		},
 	})
 }
