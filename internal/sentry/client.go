@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -93,6 +94,10 @@ type Client struct {
 	clock *serverClock
 	// now is the local clock; tests replace it.
 	now func() time.Time
+	// created holds the ids of the keys this client created or adopted:
+	// the search after an ambiguous create never takes one of them, so two
+	// resources that create keys of the same name cannot end up with one.
+	created sync.Map
 }
 
 // New returns a Client for cfg. It makes no request.

@@ -77,6 +77,7 @@ func (c *Client) CreateProjectKey(ctx context.Context, organization, project str
 	if err == nil {
 		var created ProjectKey
 		if err = decode(resp, http.MethodPost, u.Redacted(), &created); err == nil {
+			c.created.Store(created.ID, true)
 			return &created, nil
 		}
 		// The key was created, but its answer cannot be read: find it
@@ -109,6 +110,7 @@ func (c *Client) CreateProjectKey(ctx context.Context, organization, project str
 	c.log.Warn(ctx, "A Sentry client key create failed in a way that may have created the key, and exactly one key of that name was created since the request started; taking it as the key created", withFields(fields, map[string]any{
 		"key_id": found.ID,
 	}))
+	c.created.Store(found.ID, true)
 	return found, nil
 }
 
@@ -146,8 +148,9 @@ func mayHaveCreated(st *requestState, err error) bool {
 
 // findCreatedKey lists a project's keys and returns the one key named name
 // that Sentry dated no earlier than the request's start (read on Sentry's
-// clock, less a margin), or nil and the number of keys that might be it: keys
-// whose date cannot be read count too, but are never taken.
+// clock, less a margin) and that this client has not created or adopted
+// already, or nil and the number of keys that might be it: keys whose date
+// cannot be read count too, but are never taken.
 func (c *Client) findCreatedKey(ctx context.Context, organization, project, name string, start time.Time) (*ProjectKey, int, error) {
 	keys, err := c.ListProjectKeys(ctx, organization, project, KeyStatusAll)
 	if err != nil {
@@ -161,7 +164,9 @@ func (c *Client) findCreatedKey(ctx context.Context, organization, project, name
 	var candidates []ProjectKey
 	dated := true
 	for _, k := range keys {
-		if k.Name != name {
+		if _, ours := c.created.Load(k.ID); k.Name != name || ours {
+			// Another key, or one this client already made or adopted for
+			// another create of the same name.
 			continue
 		}
 		created, ok := parseDate(k.DateCreated)

@@ -847,3 +847,40 @@ func TestCreateProjectKeyGivenUpUnsentIsNotAmbiguous(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateProjectKeyNeverAdoptsItsOwnKey creates two keys of the same
+// name, as two resources of one configuration may: the first create
+// succeeds, the second fails before Sentry processed it. The key the first
+// made is a key of that name created since the second began, yet it is
+// this client's own, so the second must not take it.
+func TestCreateProjectKeyNeverAdoptsItsOwnKey(t *testing.T) {
+	store := &keyStore{}
+	posts := 0
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch r.Method {
+		case http.MethodGet:
+			store.writeList(w)
+		case http.MethodPost:
+			posts++
+			if posts == 1 {
+				w.WriteHeader(http.StatusCreated)
+				fmt.Fprint(w, store.add("web", time.Now()))
+				return
+			}
+			// A proxy's 502 without Sentry having seen the request.
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+			fmt.Fprint(w, "<html><title>502 Bad Gateway</title></html>")
+		}
+	})
+	c := newTestClient(t, rec)
+	first, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
+	var ambiguous *AmbiguousCreateError
+	if !errors.As(err, &ambiguous) || ambiguous.Candidates != 0 {
+		t.Fatalf("second create: key %+v, err %v; want an AmbiguousCreateError without candidates, never the first create's key %s", second, err, first.ID)
+	}
+}
