@@ -27,6 +27,8 @@ type target struct {
 	scopes []string
 	// access says what else a 403 may be about.
 	access string
+	// note, when set, ends the detail: what became of the work done so far.
+	note string
 }
 
 // action is the gerund phrase of what the provider was doing.
@@ -67,7 +69,15 @@ func organizationTarget(org string) target {
 // Sentry's own message and what to do.
 func addReadError(diags *diag.Diagnostics, err error, t target) {
 	summary, detail := describeReadError(err, t)
-	diags.AddError(summary, detail)
+	diags.AddError(summary, t.withNote(detail))
+}
+
+// withNote ends detail with the target's note.
+func (t target) withNote(detail string) string {
+	if t.note == "" {
+		return detail
+	}
+	return detail + " " + t.note
 }
 
 func describeReadError(err error, t target) (summary, detail string) {

@@ -149,7 +149,12 @@ func TestDescribeWriteErrors(t *testing.T) {
 		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
 			got = withPath.Path().String()
 		}
-		if d.Summary() != "Sentry Rejected The Value" || got != w.path || !strings.Contains(d.Detail(), w.detail) || !strings.Contains(d.Detail(), `client key "0123" of project "web" in organization "acme"`) {
+		named := w.path
+		if named == "" {
+			named = "somethingNew"
+		}
+		if d.Summary() != "Sentry Rejected The Value" || got != w.path || !strings.Contains(d.Detail(), w.detail) ||
+			!strings.Contains(d.Detail(), "rejected "+named+" while") || !strings.Contains(d.Detail(), `client key "0123" of project "web" in organization "acme"`) {
 			t.Errorf("diagnostic %d: %q at %q: %q", i, d.Summary(), got, d.Detail())
 		}
 	}

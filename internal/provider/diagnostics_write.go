@@ -84,9 +84,14 @@ func addWriteError(diags *diag.Diagnostics, err error, t target) {
 		addAmbiguousCreate(diags, ambiguousErr, t)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.FieldErrors) > 0:
 		for _, fe := range apiErr.FieldErrors {
-			detail := fmt.Sprintf("Sentry rejected %s while %s (HTTP 400): %s. Change the value in the configuration and apply again.",
-				fe.Field, t.action(), quoteMessages(fe.Messages))
-			if p, ok := fieldPaths[fe.Field]; ok {
+			p, ok := fieldPaths[fe.Field]
+			what := fe.Field
+			if ok {
+				what = p.String()
+			}
+			detail := t.withNote(fmt.Sprintf("Sentry rejected %s while %s (HTTP 400): %s. Change the value in the configuration and apply again.",
+				what, t.action(), quoteMessages(fe.Messages)))
+			if ok {
 				diags.AddAttributeError(p, "Sentry Rejected The Value", detail)
 			} else {
 				diags.AddError("Sentry Rejected The Value", detail)
@@ -110,11 +115,11 @@ func addAmbiguousCreate(diags *diag.Diagnostics, e *sentry.AmbiguousCreateError,
 	default:
 		found = fmt.Sprintf("%d keys named %q were created since the request, so the provider cannot tell which one is its own.", e.Candidates, e.Name)
 	}
-	diags.AddError("Sentry Client Key May Have Been Created", fmt.Sprintf(
+	diags.AddError("Sentry Client Key May Have Been Created", t.withNote(fmt.Sprintf(
 		"%s failed in a way that may have left the key created (%v). %s "+
 			"Check the project's client keys in Sentry before applying again: import the key that was created "+
 			"(terraform import ADDRESS organization/project/key_id), or delete it, so that the next apply does not make a second one.",
-		t.Action(), e.Err, found))
+		t.Action(), e.Err, found)))
 }
 
 func quoteMessages(messages []string) string {

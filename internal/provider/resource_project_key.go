@@ -259,6 +259,21 @@ func (a keyArgs) update(current *sentry.ProjectKey) sentry.ProjectKeyUpdate {
 	return u
 }
 
+// hasLoaderVersion reports whether an update can be sent: Sentry resets the
+// JavaScript loader version to the project's default when an update leaves
+// it out, so an update whose version is not known (a server that did not
+// say which one the key uses, and a configuration that does not set one)
+// is an error instead.
+func hasLoaderVersion(u sentry.ProjectKeyUpdate, t target, diags *diag.Diagnostics) bool {
+	if u.BrowserSDKVersion != "" {
+		return true
+	}
+	diags.AddAttributeError(path.Root("browser_sdk_version"), "JavaScript Loader Version Unknown", t.withNote(fmt.Sprintf(
+		"Sentry did not say which JavaScript loader version %s uses, and an update without one would reset it to the project's default. "+
+			"Set browser_sdk_version in the configuration to the version the key should use.", t.what)))
+	return false
+}
+
 // known reports whether a value is neither null nor unknown.
 func known(v interface {
 	IsNull() bool
@@ -293,15 +308,23 @@ func (r *projectKeyResource) Create(ctx context.Context, req resource.CreateRequ
 	// What POST ignores takes one PUT: deactivation, the loader version and
 	// the loader options.
 	if (known(config.IsActive) && !config.IsActive.ValueBool()) || known(config.BrowserSDK) || plan.sentLoader() != nil {
-		updated, err := r.data.client.UpdateProjectKey(ctx, org, project, key.ID, plan.update(key))
-		r.data.reads.wrote(key.ID)
-		if err != nil {
+		update := plan.update(key)
+		t := updateTarget(org, project, key.ID)
+		t.doing = "applying the settings of the new " + t.what
+		t.note = "The key was created and is in the state as Sentry has it; Terraform marks a resource that failed to create as tainted, " +
+			"so the next apply replaces the key, with a new DSN. To keep this key instead, fix the configuration and run terraform untaint on it first."
+		var updated *sentry.ProjectKey
+		if hasLoaderVersion(update, t, &resp.Diagnostics) {
+			updated, err = r.data.client.UpdateProjectKey(ctx, org, project, key.ID, update)
+			r.data.reads.wrote(key.ID)
+			if err != nil {
+				addWriteError(&resp.Diagnostics, err, t)
+			}
+		}
+		if updated == nil {
 			// The key exists: keep it in the state, so that it is neither
 			// orphaned nor created twice by the next apply.
 			r.setState(ctx, org, project, key, &resp.State, resp.Identity, &resp.Diagnostics)
-			t := updateTarget(org, project, key.ID)
-			t.doing = "applying the settings of the new " + t.what
-			addWriteError(&resp.Diagnostics, err, t)
 			return
 		}
 		key = updated
@@ -356,7 +379,11 @@ func (r *projectKeyResource) Update(ctx context.Context, req resource.UpdateRequ
 		ID: id, Name: prior.Name.ValueString(), IsActive: prior.IsActive.ValueBool(),
 		BrowserSDKVersion: prior.BrowserSDKVersion.ValueStringPointer(),
 	}
-	key, err := r.data.client.UpdateProjectKey(ctx, org, project, id, plan.update(current))
+	update := plan.update(current)
+	if !hasLoaderVersion(update, updateTarget(org, project, id), &resp.Diagnostics) {
+		return
+	}
+	key, err := r.data.client.UpdateProjectKey(ctx, org, project, id, update)
 	r.data.reads.wrote(id)
 	if err != nil {
 		addWriteError(&resp.Diagnostics, err, updateTarget(org, project, id))

@@ -886,3 +886,46 @@ func TestSweepKeysDeletesOnlyTestKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestAccProjectKeyResource_createSettingsRejected creates a key whose
+// settings Sentry then refuses: Sentry's field error lands on the
+// attribute, the key stays in the state (tainted), and fixing the
+// configuration replaces it without leaving a key behind.
+func TestAccProjectKeyResource_createSettingsRejected(t *testing.T) {
+	isolateEnv(t)
+	srv := newFake(t, sentrytest.Config{})
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkKeyGone(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(srv) + keyResource(`
+  name                = "web"
+  browser_sdk_version = "11.x"
+`),
+				ExpectError: errorRe("Sentry Rejected The Value", "browser_sdk_version", `"11.x\" is not a valid choice`, "untaint"),
+				Check:       checkKeyCount(srv, 1),
+			},
+			{
+				Config: providerBlock(srv) + keyResource(`
+  name                = "web"
+  browser_sdk_version = "9.x"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddress, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkKeyCount(srv, 1),
+					checkStoredKey(srv, func(k *sentrytest.Key) error {
+						if k.BrowserSDKVersion() != "9.x" {
+							return fmt.Errorf("browser SDK %q", k.BrowserSDKVersion())
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}
