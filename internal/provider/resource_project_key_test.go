@@ -406,51 +406,40 @@ func TestAccProjectKeyResource_rateLimitFeatureOff(t *testing.T) {
 	srv := newFake(t, sentrytest.Config{})
 	srv.Project().SetRateLimitFeature(false)
 
+	limited := providerBlock(srv) + keyResource(`
+  name = "limited"
+  rate_limit = {
+    window = 60
+    count  = 10
+  }
+`)
+	unlimited := providerBlock(srv) + keyResource(`
+  name = "limited"
+`)
+	notKept := errorRe("Sentry Did Not Keep The Configured Value", "rate_limit = { count = 10, window = 60 }",
+		"Sentry kept null", "per-key rate limits")
+
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsManagedKeys},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkKeyGone(srv),
 		Steps: []resource.TestStep{
-			{
-				Config: providerBlock(srv) + keyResource(`
-  name = "limited"
-  rate_limit = {
-    window = 60
-    count  = 10
-  }
-`),
-				ExpectError: errorRe("Sentry Did Not Keep The Configured Value", "rate_limit = { count = 10, window = 60 }",
-					"Sentry kept null", "per-key rate limits"),
-			},
+			{Config: limited, ExpectError: notKept},
 			{
 				// The key was kept in the state (tainted): without the rate
 				// limit the next apply replaces it, and no key is left over.
-				Config: providerBlock(srv) + keyResource(`
-  name = "limited"
-`),
+				Config: unlimited,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddress, plancheck.ResourceActionDestroyBeforeCreate)},
 				},
 				Check: checkKeyCount(srv, 1),
 			},
-			{
-				// The same on an update, where every planned value is known.
-				Config: providerBlock(srv) + keyResource(`
-  name = "limited"
-  rate_limit = {
-    window = 60
-    count  = 10
-  }
-`),
-				ExpectError: errorRe("Sentry Did Not Keep The Configured Value", "rate_limit = { count = 10, window = 60 }",
-					"Sentry kept null", "per-key rate limits"),
-			},
+			// The same on an update, where every planned value is known.
+			{Config: limited, ExpectError: notKept},
 			{
 				// An update that fails this way leaves the key as Sentry has
 				// it, not tainted: without the rate limit, nothing to do.
-				Config: providerBlock(srv) + keyResource(`
-  name = "limited"
-`),
+				Config: unlimited,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
