@@ -1,12 +1,13 @@
-// Command terraform-provider-sentry is a Terraform provider that reads Sentry
-// client keys (DSNs).
+// Command terraform-provider-sentry is a Terraform provider that reads and
+// manages Sentry client keys (DSNs).
 package main
 
 import (
+	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/provider"
 )
@@ -29,14 +30,11 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	// provider.NewServer is the framework's protocol 6 server with one read
-	// streamed (see internal/provider/server.go), so the provider is served
-	// with tf6server, as providerserver.Serve would serve the framework's.
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
-	}
-	if err := tf6server.Serve(registryAddress, provider.NewServer(version), opts...); err != nil {
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: registryAddress,
+		Debug:   debug,
+	})
+	if err != nil {
 		log.Fatal(err.Error())
 	}
 }

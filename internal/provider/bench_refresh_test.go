@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
@@ -37,7 +38,7 @@ func BenchmarkRefreshManagedKeys(b *testing.B) {
 				return fmt.Sprintf("  name                = %q\n  browser_sdk_version = %q", k.Name(), k.BrowserSDKVersion())
 			})
 			p := &sentryProvider{version: "test", getenv: os.Getenv, readKeysOneByOne: mode == "one_by_one"}
-			server := &readSpan{ProviderServer: newProtocolServer(p)}
+			server := &readSpan{ProviderServer: providerserver.NewProtocol6(p)()}
 			terraform := terraformWorkdir(b, config, serveForCLI(b, server))
 			if out, err := terraform("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				b.Fatalf("terraform apply: %v\n%s", err, out)

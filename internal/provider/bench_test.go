@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -15,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
@@ -41,10 +39,9 @@ func benchKeys(b *testing.B, n int) []sentry.ProjectKey {
 }
 
 // BenchmarkMapKeys measures turning decoded keys into what Terraform
-// receives. stream is the path of sentry_project_keys: models encoded
-// straight to msgpack. tftypes is the path of the other readers (models to a
-// state value), tftypes+msgpack adds the framework's encoding of it, and
-// reflection is the framework's State.Set, for comparison.
+// receives: values builds the keys as the framework's values (keyList);
+// state also sets them as the data source's state and encodes it to msgpack,
+// as the framework does with a read's answer.
 func BenchmarkMapKeys(b *testing.B) {
 	ctx := context.Background()
 	var sr datasource.SchemaResponse
@@ -52,54 +49,25 @@ func BenchmarkMapKeys(b *testing.B) {
 	typ := sr.Schema.Type().TerraformType(ctx)
 	for _, n := range benchSizes {
 		keys := benchKeys(b, n)
-		b.Run(fmt.Sprintf("keys=%d/stream", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("keys=%d/values", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for range b.N {
-				var buf bytes.Buffer
-				enc := msgpack.NewEncoder(&buf)
-				for i := range keys {
-					m := newKeyModel(&keys[i])
-					if err := m.encodeMsgPack(enc); err != nil {
-						b.Fatal(err)
-					}
-				}
+				keyList(keys)
 			}
 		})
-		b.Run(fmt.Sprintf("keys=%d/tftypes", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("keys=%d/state", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for range b.N {
-				m := projectKeysModel{Organization: types.StringValue("acme"), Project: types.StringValue("web"), Keys: newKeyModels(keys)}
-				if _, err := m.tfValue(ctx, sr.Schema); err != nil {
+				m := projectKeysModel{Organization: types.StringValue("acme"), Project: types.StringValue("web"), Status: types.StringNull(), Keys: keyList(keys)}
+				st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+				if diags := st.Set(ctx, &m); diags.HasError() {
+					b.Fatal(diags)
+				}
+				if _, err := tfprotov6.NewDynamicValue(typ, st.Raw); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("keys=%d/tftypes+msgpack", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for range b.N {
-				m := projectKeysModel{Organization: types.StringValue("acme"), Project: types.StringValue("web"), Keys: newKeyModels(keys)}
-				v, err := m.tfValue(ctx, sr.Schema)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := tfprotov6.NewDynamicValue(typ, v); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		if n <= 1000 {
-			// The framework's reflection, for comparison (8 s at 10,000).
-			b.Run(fmt.Sprintf("keys=%d/reflection", n), func(b *testing.B) {
-				b.ReportAllocs()
-				for range b.N {
-					m := projectKeysModel{Organization: types.StringValue("acme"), Project: types.StringValue("web"), Keys: newKeyModels(keys)}
-					st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
-					if diags := st.Set(ctx, &m); diags.HasError() {
-						b.Fatal(diags)
-					}
-				}
-			})
-		}
 	}
 }
 
@@ -234,7 +202,7 @@ func BenchmarkReadDataSource(b *testing.B) {
 			srv := sentrytest.NewServer(sentrytest.Config{RateLimit: -1})
 			defer srv.Close()
 			srv.AddKeys(n)
-			server := NewServer("test")()
+			server := newProviderServer()
 			configure(b, server, srv.URL, srv.Token())
 			req := readRequest(b, "acme", "web", nil)
 			b.ReportAllocs()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
@@ -77,7 +78,7 @@ func serveForCLI(t testing.TB, provider tfprotov6.ProviderServer) string {
 
 // newProviderServer returns a fresh in-process provider, as main.go serves it.
 func newProviderServer() tfprotov6.ProviderServer {
-	return NewServer("test")()
+	return providerserver.NewProtocol6(New("test")())()
 }
 
 // terraformWorkdir writes config into a new directory, runs terraform init

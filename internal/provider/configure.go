@@ -34,3 +34,13 @@ func clientFrom(data any, diags *diag.Diagnostics, kind string) *sentry.Client {
 	}
 	return nil
 }
+
+// configured reports whether the provider was configured before a client
+// was needed, with an error when it was not.
+func configured(client *sentry.Client, diags *diag.Diagnostics) bool {
+	if client == nil {
+		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before it was used; please report this issue to the provider developers.")
+		return false
+	}
+	return true
+}

@@ -8,13 +8,13 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
@@ -33,38 +33,18 @@ type organizationProjectKeysDataSource struct {
 }
 
 type organizationProjectKeysModel struct {
-	Organization types.String                  `tfsdk:"organization"`
-	Team         types.String                  `tfsdk:"team"`
-	Status       types.String                  `tfsdk:"status"`
-	ProjectSlugs types.Set                     `tfsdk:"project_slugs"`
-	Projects     map[string]projectKeySetModel `tfsdk:"projects"`
+	Organization types.String `tfsdk:"organization"`
+	Team         types.String `tfsdk:"team"`
+	Status       types.String `tfsdk:"status"`
+	ProjectSlugs types.Set    `tfsdk:"project_slugs"`
+	Projects     types.Map    `tfsdk:"projects"`
 }
 
-// projectKeySetModel is one project of organizationProjectKeysModel.
-type projectKeySetModel struct {
-	ID   types.Int64      `tfsdk:"id"`
-	Slug types.String     `tfsdk:"slug"`
-	Keys []publicKeyModel `tfsdk:"keys"`
-}
-
-var organizationProjectKeysSpecs = []attrSpec{
-	organizationSpec,
-	{name: "team", kind: kindString, mode: optional, strings: []validator.String{slugValidator()},
-		desc: "Only read the projects of this team, by slug or numeric id. An unknown team is an error. " +
-			"On Sentry servers without the organization-wide keys endpoint (self-hosted Sentry older than 26.1), an unknown team " +
-			"cannot be told from a team without projects: it gives a warning and no projects."},
-	statusSpec,
-	{name: "project_slugs", kind: kindStringSet, mode: optional, sets: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(slugValidator())},
-		desc: "Only keep these projects, by slug. The filtering happens in the provider, so it costs no extra request; " +
-			"a slug that names no project the token can read is an error, and so is an empty set (omit the argument to keep every project)."},
-	{name: "projects", kind: kindObjectMap, desc: "The projects the token can read, keyed by slug, each with its keys (newest first). " +
-		"A project without keys has an empty list.", attrs: []attrSpec{
-		{name: "id", kind: kindInt64, desc: "The project's numeric id."},
-		{name: "slug", kind: kindString, desc: "The project's slug."},
-		{name: "keys", kind: kindObjectList, attrs: publicSpecs(keySpecs),
-			desc: "The project's client keys, newest first: every attribute of `sentry_project_keys.keys` except `secret` and `dsn.secret`."},
-	}},
-}
+// organizationProjectType is one project of organizationProjectKeysModel:
+// its id, slug and keys without their secrets.
+var organizationProjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.Int64Type, "slug": types.StringType, "keys": types.ListType{ElemType: publicKeyType},
+}}
 
 func (d *organizationProjectKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_organization_project_keys"
@@ -75,7 +55,27 @@ func (d *organizationProjectKeysDataSource) Schema(_ context.Context, _ datasour
 		MarkdownDescription: "Reads the client keys of every project of an organization in a handful of requests, grouped by project slug. " +
 			"It carries public information only: `secret` and `dsn.secret` are left out, which keeps it fast with thousands of keys; " +
 			"read secrets with `sentry_project_keys` or its ephemeral resource. The token needs `org:read` (or `org:write`, `org:admin`).",
-		Attributes: dataSourceAttributes(organizationProjectKeysSpecs),
+		Attributes: map[string]schema.Attribute{
+			"organization": attributes(dataSourceKit, organizationArg)["organization"],
+			"status":       attributes(dataSourceKit, statusArg)["status"],
+			"team": schema.StringAttribute{Optional: true, Validators: []validator.String{slugValidator()},
+				MarkdownDescription: "Only read the projects of this team, by slug or numeric id. An unknown team is an error. " +
+					"On Sentry servers without the organization-wide keys endpoint (self-hosted Sentry older than 26.1), an unknown team " +
+					"cannot be told from a team without projects: it gives a warning and no projects."},
+			"project_slugs": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(slugValidator())},
+				MarkdownDescription: "Only keep these projects, by slug. The filtering happens in the provider, so it costs no extra request; " +
+					"a slug that names no project the token can read is an error, and so is an empty set (omit the argument to keep every project)."},
+			"projects": schema.MapNestedAttribute{Computed: true,
+				MarkdownDescription: "The projects the token can read, keyed by slug, each with its keys (newest first). A project without keys has an empty list.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":   schema.Int64Attribute{Computed: true, MarkdownDescription: "The project's numeric id."},
+					"slug": schema.StringAttribute{Computed: true, MarkdownDescription: "The project's slug."},
+					"keys": attributes(dataSourceKit, objectList("keys", "The project's client keys, newest first: every attribute of `sentry_project_keys.keys` except `secret` and `dsn.secret`.",
+						publicKeyAttrs))["keys"],
+				}},
+			},
+		},
 	}
 }
 
@@ -101,33 +101,26 @@ func (d *organizationProjectKeysDataSource) Read(ctx context.Context, req dataso
 	if result == nil {
 		return
 	}
-	data.Projects = make(map[string]projectKeySetModel, len(result.Projects))
+	projects := make(map[string]attr.Value, len(result.Projects))
 	for _, p := range result.Projects {
-		m := projectKeySetModel{ID: types.Int64Value(int64(p.Project.ID)), Slug: types.StringValue(p.Project.Slug), Keys: make([]publicKeyModel, len(p.Keys))}
+		keys := make([]attr.Value, len(p.Keys))
 		for i := range p.Keys {
-			m.Keys[i] = newPublicKeyModel(&p.Keys[i])
+			keys[i] = publicKeyObject(&p.Keys[i])
 		}
-		data.Projects[p.Project.Slug] = m
+		projects[p.Project.Slug] = types.ObjectValueMust(organizationProjectType.AttrTypes, map[string]attr.Value{
+			"id": types.Int64Value(int64(p.Project.ID)), "slug": types.StringValue(p.Project.Slug),
+			"keys": types.ListValueMust(publicKeyType, keys),
+		})
 	}
-	raw, err := data.tfValue(ctx, resp.State.Schema)
-	if err != nil {
-		resp.Diagnostics.AddError("Internal Error Building State", "The client keys could not be stored: "+err.Error()+". Please report this issue to the provider developers.")
-		return
-	}
-	resp.State.Raw = raw
+	data.Projects = types.MapValueMust(organizationProjectType, projects)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // readOrganizationKeys reads the keys the arguments select, grouped by
-// project, with the diagnostics of both the framework's read and the
-// streamed one (see readOrganizationProjectKeys). It returns nil after an
-// error.
+// project. It returns nil after an error.
 func readOrganizationKeys(ctx context.Context, client *sentry.Client, org, team string, statusArg types.String, slugs []string, diags *diag.Diagnostics) *sentry.OrganizationKeys {
-	if client == nil {
-		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
-		return nil
-	}
 	status, ok := keyStatus(statusArg, diags)
-	if !ok {
+	if !ok || !configured(client, diags) {
 		return nil
 	}
 	ctx = tflog.SetField(ctx, "organization", org)
@@ -174,37 +167,4 @@ func addOrganizationReadError(diags *diag.Diagnostics, err error, org, team stri
 		return
 	}
 	addReadError(diags, err, organizationTarget(org))
-}
-
-// tfValue returns the model as the state value of schema, built without
-// reflection like the other key lists (see key_value.go).
-func (m *organizationProjectKeysModel) tfValue(ctx context.Context, s typedSchema) (tftypes.Value, error) {
-	slugs, err := m.ProjectSlugs.ToTerraformValue(ctx)
-	if err != nil {
-		return tftypes.Value{}, err
-	}
-	projectType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"id":   tftypes.Number,
-		"slug": tftypes.String,
-		"keys": tftypes.List{ElementType: publicKeyObjectType},
-	}}
-	projects := make(map[string]tftypes.Value, len(m.Projects))
-	for slug, p := range m.Projects {
-		keys := make([]tftypes.Value, len(p.Keys))
-		for i := range p.Keys {
-			keys[i] = p.Keys[i].tfValue()
-		}
-		projects[slug] = tftypes.NewValue(projectType, map[string]tftypes.Value{
-			"id":   tfInt64(p.ID),
-			"slug": tfString(p.Slug),
-			"keys": tftypes.NewValue(tftypes.List{ElementType: publicKeyObjectType}, keys),
-		})
-	}
-	return objectValue(ctx, s, map[string]tftypes.Value{
-		"organization":  tfString(m.Organization),
-		"team":          tfString(m.Team),
-		"status":        tfString(m.Status),
-		"project_slugs": slugs,
-		"projects":      tftypes.NewValue(tftypes.Map{ElementType: projectType}, projects),
-	})
 }

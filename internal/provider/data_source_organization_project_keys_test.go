@@ -1,15 +1,12 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -219,29 +216,4 @@ func TestAccOrganizationProjectKeys_errors(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestOrganizationTFValueMatchesFrameworkReflection(t *testing.T) {
-	ctx := context.Background()
-	var sr datasource.SchemaResponse
-	NewOrganizationProjectKeysDataSource().Schema(ctx, datasource.SchemaRequest{}, &sr)
-	keys := fixtureKeys(t, "list-client-keys.openapi-example.json")
-	keys = append(keys, edgeKeys()...)
-	var public []publicKeyModel
-	for i := range keys {
-		public = append(public, newPublicKeyModel(&keys[i]))
-	}
-	slugs, _ := types.SetValueFrom(ctx, types.StringType, []string{"web", "empty"})
-	m := organizationProjectKeysModel{
-		Organization: types.StringValue("acme"),
-		Team:         types.StringNull(),
-		Status:       types.StringValue("active"),
-		ProjectSlugs: slugs,
-		Projects: map[string]projectKeySetModel{
-			"web":   {ID: types.Int64Value(4505281256090153), Slug: types.StringValue("web"), Keys: public},
-			"empty": {ID: types.Int64Value(2), Slug: types.StringValue("empty"), Keys: []publicKeyModel{}},
-		},
-	}
-	got, err := m.tfValue(ctx, sr.Schema)
-	checkMatchesReflection(t, sr, &m, got, err)
 }

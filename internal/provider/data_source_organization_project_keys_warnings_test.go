@@ -19,7 +19,7 @@ import (
 func readDataSource(t *testing.T, baseURL, token, typeName string, args map[string]tftypes.Value) *tfprotov6.ReadDataSourceResponse {
 	t.Helper()
 	ctx := context.Background()
-	s := NewServer("test")()
+	s := newProviderServer()
 	configure(t, s, baseURL, token)
 	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -147,7 +147,7 @@ func orgState(t *testing.T, resp *tfprotov6.ReadDataSourceResponse) map[string][
 	if resp.State == nil {
 		t.Fatal("no state")
 	}
-	state, err := resp.State.Unmarshal(tfObjectType(organizationProjectKeysSpecs))
+	state, err := resp.State.Unmarshal(dataSourceType(NewOrganizationProjectKeysDataSource()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -35,44 +36,18 @@ type projectKeyDataSource struct {
 	client *sentry.Client
 }
 
-// projectKeyModel is sentry_project_key: the lookup arguments and one key.
-type projectKeyModel struct {
+// projectKeyArgs are the arguments of sentry_project_key that select the
+// key; id and name double as attributes of the key.
+type projectKeyArgs struct {
 	Organization types.String `tfsdk:"organization"`
 	Project      types.String `tfsdk:"project"`
 	Status       types.String `tfsdk:"status"`
 	First        types.Bool   `tfsdk:"first"`
-	keyModel
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
 }
 
 var keyIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
-
-// projectKeySpecs is the schema of sentry_project_key: the lookup arguments,
-// then the attributes of one element of sentry_project_keys.keys, with id and
-// name doubling as arguments.
-var projectKeySpecs = func() []attrSpec {
-	specs := []attrSpec{
-		organizationSpec,
-		projectSpec,
-		statusSpec,
-		{name: "first", kind: kindBool, mode: optional, bools: []validator.Bool{mustBeTrue()},
-			desc: "Set to `true` to select the project's oldest key by `date_created`: the key Sentry created with the project, usually named \"Default\"."},
-	}
-	for _, s := range keySpecs {
-		switch s.name {
-		case "id":
-			s.mode = optionalComputed
-			s.strings = []validator.String{stringvalidator.RegexMatches(keyIDPattern, "must be a client key id: 32 lowercase hexadecimal characters")}
-			s.desc = "The key's id (its public key, 32 hexadecimal characters). As an argument it selects the key with one request."
-		case "name":
-			s.mode = optionalComputed
-			s.strings = []validator.String{stringvalidator.LengthAtLeast(1)}
-			s.desc = "The key's name as shown in Sentry. As an argument it selects the one key with that name; " +
-				"no key or several keys of that name is an error that lists the candidates."
-		}
-		specs = append(specs, s)
-	}
-	return specs
-}()
 
 func (d *projectKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_project_key"
@@ -82,8 +57,24 @@ func (d *projectKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one client key (DSN) of a Sentry project, selected by exactly one of `id`, `name` or `first = true`. " +
 			"It has the attributes of one element of `sentry_project_keys.keys`; `secret` and `dsn.secret` are sensitive.",
-		Attributes: dataSourceAttributes(projectKeySpecs),
+		Attributes: projectKeyDataSourceAttributes(),
 	}
+}
+
+// projectKeyDataSourceAttributes are the lookup arguments, then the
+// attributes of one element of sentry_project_keys.keys, with id and name
+// doubling as arguments.
+func projectKeyDataSourceAttributes() map[string]schema.Attribute {
+	attrs := attributes(dataSourceKit, append([]attrSpec{organizationArg, projectArg, statusArg}, keyAttrs...)...)
+	attrs["first"] = schema.BoolAttribute{Optional: true, Validators: []validator.Bool{mustBeTrue()},
+		MarkdownDescription: "Set to `true` to select the project's oldest key by `date_created`: the key Sentry created with the project, usually named \"Default\"."}
+	attrs["id"] = schema.StringAttribute{Optional: true, Computed: true,
+		Validators:          []validator.String{stringvalidator.RegexMatches(keyIDPattern, "must be a client key id: 32 lowercase hexadecimal characters")},
+		MarkdownDescription: "The key's id (its public key, 32 hexadecimal characters). As an argument it selects the key with one request."}
+	attrs["name"] = schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		MarkdownDescription: "The key's name as shown in Sentry. As an argument it selects the one key with that name; " +
+			"no key or several keys of that name is an error that lists the candidates."}
+	return attrs
 }
 
 func (d *projectKeyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -97,41 +88,36 @@ func (d *projectKeyDataSource) Configure(_ context.Context, req datasource.Confi
 }
 
 func (d *projectKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	// Only the arguments are read from the configuration: the computed
-	// objects (dsn) are null there, which the model cannot hold.
-	var data projectKeyModel
+	var args projectKeyArgs
 	for name, target := range map[string]any{
-		"organization": &data.Organization, "project": &data.Project, "status": &data.Status,
-		"first": &data.First, "id": &data.ID, "name": &data.Name,
+		"organization": &args.Organization, "project": &args.Project, "status": &args.Status,
+		"first": &args.First, "id": &args.ID, "name": &args.Name,
 	} {
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), target)...)
 	}
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !configured(d.client, &resp.Diagnostics) {
 		return
 	}
-	if d.client == nil {
-		resp.Diagnostics.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
-		return
-	}
-	org, project := data.Organization.ValueString(), data.Project.ValueString()
-	status := sentry.KeyStatus(data.Status.ValueString())
+	org, project := args.Organization.ValueString(), args.Project.ValueString()
+	status := sentry.KeyStatus(args.Status.ValueString())
 	ctx = tflog.SetField(ctx, "organization", org)
 	ctx = tflog.SetField(ctx, "project", project)
 
 	var key *sentry.ProjectKey
 	switch {
-	case !data.ID.IsNull():
-		key = d.byID(ctx, org, project, data.ID.ValueString(), status, &resp.Diagnostics)
-	case !data.Name.IsNull():
-		key = d.byName(ctx, org, project, data.Name.ValueString(), status, &resp.Diagnostics)
+	case !args.ID.IsNull():
+		key = d.byID(ctx, org, project, args.ID.ValueString(), status, &resp.Diagnostics)
+	case !args.Name.IsNull():
+		key = d.byName(ctx, org, project, args.Name.ValueString(), status, &resp.Diagnostics)
 	default:
 		key = d.oldest(ctx, org, project, status, &resp.Diagnostics)
 	}
 	if key == nil {
 		return
 	}
-	data.keyModel = newKeyModel(key)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, keyWith(resp.State.Schema.Type(), key, map[string]attr.Value{
+		"organization": args.Organization, "project": args.Project, "status": args.Status, "first": args.First,
+	}))...)
 }
 
 // byID reads a key with one request to its own endpoint.

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
@@ -32,8 +31,12 @@ type projectKeysModel struct {
 	Organization types.String `tfsdk:"organization"`
 	Project      types.String `tfsdk:"project"`
 	Status       types.String `tfsdk:"status"`
-	Keys         []keyModel   `tfsdk:"keys"`
+	Keys         types.List   `tfsdk:"keys"`
 }
+
+// projectKeysAttrs is the schema of sentry_project_keys, the data source and
+// the ephemeral resource alike.
+var projectKeysAttrs = []attrSpec{organizationArg, projectArg, statusArg, keysAttr}
 
 func (d *projectKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_project_keys"
@@ -44,7 +47,7 @@ func (d *projectKeysDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 		MarkdownDescription: "Lists every client key (DSN) of a Sentry project, newest first, following Sentry's pagination to the end. " +
 			"`secret` and `dsn.secret` are sensitive. To keep them out of the state altogether, use the " +
 			"[`sentry_project_keys` ephemeral resource](../ephemeral-resources/project_keys.md).",
-		Attributes: dataSourceAttributes(projectKeysSpecs),
+		Attributes: attributes(dataSourceKit, projectKeysAttrs...),
 	}
 }
 
@@ -55,27 +58,18 @@ func (d *projectKeysDataSource) Configure(_ context.Context, req datasource.Conf
 func (d *projectKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data projectKeysModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !data.read(ctx, d.client, &resp.Diagnostics) {
 		return
 	}
-	raw, diags := data.read(ctx, d.client, resp.State.Schema)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.State.Raw = raw
-	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
-// read lists the keys the model's arguments select and returns the model as
-// the state value of schema.
-func (m *projectKeysModel) read(ctx context.Context, client *sentry.Client, s typedSchema) (tftypes.Value, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if client == nil {
-		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before the read; please report this issue to the provider developers.")
-		return tftypes.Value{}, diags
-	}
-	status, ok := keyStatus(m.Status, &diags)
-	if !ok {
-		return tftypes.Value{}, diags
+// read lists the keys the model's arguments select into its Keys. It
+// reports whether it succeeded.
+func (m *projectKeysModel) read(ctx context.Context, client *sentry.Client, diags *diag.Diagnostics) bool {
+	status, ok := keyStatus(m.Status, diags)
+	if !ok || !configured(client, diags) {
+		return false
 	}
 	org, project := m.Organization.ValueString(), m.Project.ValueString()
 	ctx = tflog.SetField(ctx, "organization", org)
@@ -83,29 +77,12 @@ func (m *projectKeysModel) read(ctx context.Context, client *sentry.Client, s ty
 
 	keys, err := client.ListProjectKeys(ctx, org, project, status)
 	if err != nil {
-		addReadError(&diags, err, projectTarget(org, project))
-		return tftypes.Value{}, diags
+		addReadError(diags, err, projectTarget(org, project))
+		return false
 	}
 	tflog.Debug(ctx, "Read the client keys of a Sentry project", map[string]any{"keys": len(keys)})
-
-	m.Keys = newKeyModels(keys)
-	raw, err := m.tfValue(ctx, s)
-	if err != nil {
-		diags.AddError("Internal Error Building State", "The client keys could not be stored: "+err.Error()+". Please report this issue to the provider developers.")
-	}
-	return raw, diags
-}
-
-// tfValue returns the model as the state value of schema. It is what
-// resp.State.Set(ctx, m) would store, built without reflection (see
-// key_value.go).
-func (m *projectKeysModel) tfValue(ctx context.Context, s typedSchema) (tftypes.Value, error) {
-	return objectValue(ctx, s, map[string]tftypes.Value{
-		"organization": tfString(m.Organization),
-		"project":      tfString(m.Project),
-		"status":       tfString(m.Status),
-		"keys":         keysTFValue(m.Keys),
-	})
+	m.Keys = keyList(keys)
+	return true
 }
 
 // keyStatus returns the status argument for the client. The schema's

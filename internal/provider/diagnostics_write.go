@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
@@ -53,23 +52,6 @@ func createTarget(org, project, name string) target {
 	return t
 }
 
-// fieldPaths maps the JSON fields of Sentry's key to the resource's
-// attributes, for the field errors of a 400.
-var fieldPaths = map[string]path.Path{
-	"name":                                      path.Root("name"),
-	"isActive":                                  path.Root("is_active"),
-	"rateLimit":                                 path.Root("rate_limit"),
-	"rateLimit.window":                          path.Root("rate_limit").AtName("window"),
-	"rateLimit.count":                           path.Root("rate_limit").AtName("count"),
-	"browserSdkVersion":                         path.Root("browser_sdk_version"),
-	"dynamicSdkLoaderOptions":                   path.Root("dynamic_sdk_loader_options"),
-	"dynamicSdkLoaderOptions.hasReplay":         path.Root("dynamic_sdk_loader_options").AtName("has_replay"),
-	"dynamicSdkLoaderOptions.hasPerformance":    path.Root("dynamic_sdk_loader_options").AtName("has_performance"),
-	"dynamicSdkLoaderOptions.hasDebug":          path.Root("dynamic_sdk_loader_options").AtName("has_debug"),
-	"dynamicSdkLoaderOptions.hasFeedback":       path.Root("dynamic_sdk_loader_options").AtName("has_feedback"),
-	"dynamicSdkLoaderOptions.hasLogsAndMetrics": path.Root("dynamic_sdk_loader_options").AtName("has_logs_and_metrics"),
-}
-
 // addWriteError turns an error of a create, update or delete into
 // diagnostics: Sentry's field errors on the attributes they are about, the
 // possibly created key of an ambiguous create, and otherwise what a read
@@ -84,7 +66,7 @@ func addWriteError(diags *diag.Diagnostics, err error, t target) {
 		addAmbiguousCreate(diags, ambiguousErr, t)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.FieldErrors) > 0:
 		for _, fe := range apiErr.FieldErrors {
-			p, ok := fieldPaths[fe.Field]
+			p, ok := fieldPath(fe.Field)
 			what := fe.Field
 			if ok {
 				what = p.String()

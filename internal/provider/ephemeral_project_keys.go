@@ -30,7 +30,7 @@ func (r *projectKeysEphemeralResource) Schema(_ context.Context, _ ephemeral.Sch
 		MarkdownDescription: "Lists every client key (DSN) of a Sentry project, like the `sentry_project_keys` data source, " +
 			"but Terraform never writes the result to the plan or the state. Use it to feed a secret DSN into a write-only " +
 			"attribute or another provider's configuration. Requires Terraform 1.10 or later.",
-		Attributes: ephemeralAttributes(projectKeysSpecs),
+		Attributes: attributes(ephemeralKit, projectKeysAttrs...),
 	}
 }
 
@@ -41,12 +41,8 @@ func (r *projectKeysEphemeralResource) Configure(_ context.Context, req ephemera
 func (r *projectKeysEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var data projectKeysModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !data.read(ctx, r.client, &resp.Diagnostics) {
 		return
 	}
-	raw, diags := data.read(ctx, r.client, resp.Result.Schema)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.Result.Raw = raw
-	}
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &data)...)
 }

@@ -1,12 +1,16 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
@@ -103,7 +107,7 @@ func expectKeyAttrs(t *testing.T, k map[string]any, public bool) map[string]know
 		"label":               str(k["label"]),
 		"public":              str(k["public"]),
 		"project_id":          num(k["projectId"]),
-		"is_active":           knownvalue.Bool(as[bool](t, k["isActive"])),
+		"is_active":           knownvalue.Bool(k["isActive"] == true),
 		"browser_sdk_version": str(k["browserSdkVersion"]),
 		"date_created":        str(k["dateCreated"]),
 		"use_case":            str(k["useCase"]),
@@ -128,13 +132,16 @@ func expectKeyAttrs(t *testing.T, k map[string]any, public bool) map[string]know
 	}
 	attrs["dsn"] = knownvalue.ObjectExact(dsnChecks)
 
-	sdk := as[map[string]any](t, k["browserSdk"])
-	var choices []knownvalue.Check
-	for _, c := range as[[]any](t, sdk["choices"]) {
-		pair := as[[]any](t, c)
-		choices = append(choices, knownvalue.ObjectExact(map[string]knownvalue.Check{"value": str(pair[0]), "label": str(pair[1])}))
+	if sdk, ok := k["browserSdk"].(map[string]any); ok {
+		choices := []knownvalue.Check{}
+		for _, c := range as[[]any](t, sdk["choices"]) {
+			pair := as[[]any](t, c)
+			choices = append(choices, knownvalue.ObjectExact(map[string]knownvalue.Check{"value": str(pair[0]), "label": str(pair[1])}))
+		}
+		attrs["browser_sdk"] = knownvalue.ObjectExact(map[string]knownvalue.Check{"choices": knownvalue.ListExact(choices)})
+	} else {
+		attrs["browser_sdk"] = knownvalue.Null()
 	}
-	attrs["browser_sdk"] = knownvalue.ObjectExact(map[string]knownvalue.Check{"choices": knownvalue.ListExact(choices)})
 
 	if opts, ok := k["dynamicSdkLoaderOptions"].(map[string]any); ok {
 		o := map[string]knownvalue.Check{}
@@ -233,4 +240,73 @@ func countStatus(srv *sentrytest.Server, status int) int {
 		}
 	}
 	return n
+}
+
+// dataSourceType returns the state type of a data source, from its schema.
+func dataSourceType(d datasource.DataSource) tftypes.Type {
+	ctx := context.Background()
+	var sr datasource.SchemaResponse
+	d.Schema(ctx, datasource.SchemaRequest{}, &sr)
+	return sr.Schema.Type().TerraformType(ctx)
+}
+
+// configure configures a provider server against baseURL, as Terraform
+// would.
+func configure(t testing.TB, s tfprotov6.ProviderServer, baseURL, token string) {
+	t.Helper()
+	configureWith(t, s, baseURL, token, -1)
+}
+// configureWith is configure with max_retries set (-1: unset).
+func configureWith(t testing.TB, s tfprotov6.ProviderServer, baseURL, token string, maxRetries int) {
+	t.Helper()
+	ctx := context.Background()
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := schemas.Provider.ValueType()
+	retries := tftypes.NewValue(tftypes.Number, nil)
+	if maxRetries >= 0 {
+		retries = tftypes.NewValue(tftypes.Number, maxRetries)
+	}
+	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, map[string]tftypes.Value{
+		"token":           tftypes.NewValue(tftypes.String, token),
+		"base_url":        tftypes.NewValue(tftypes.String, baseURL),
+		"region":          tftypes.NewValue(tftypes.String, nil),
+		"max_retries":     retries,
+		"request_timeout": tftypes.NewValue(tftypes.String, nil),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &config})
+	if err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	}
+}
+// readRequest is a ReadDataSource request of sentry_project_keys.
+func readRequest(t testing.TB, org, project string, status *string) *tfprotov6.ReadDataSourceRequest {
+	t.Helper()
+	typ, ok := dataSourceType(NewProjectKeysDataSource()).(tftypes.Object)
+	if !ok {
+		t.Fatal("sentry_project_keys has no object type")
+	}
+	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, map[string]tftypes.Value{
+		"organization": tftypes.NewValue(tftypes.String, org),
+		"project":      tftypes.NewValue(tftypes.String, project),
+		"status":       tftypes.NewValue(tftypes.String, status),
+		"keys":         tftypes.NewValue(typ.AttributeTypes["keys"], nil),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tfprotov6.ReadDataSourceRequest{TypeName: "sentry_project_keys", Config: &config}
+}
+// diagnosticTexts renders protocol diagnostics for a test failure.
+func diagnosticTexts(diags []*tfprotov6.Diagnostic) []string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, fmt.Sprintf("%d %s: %s (at %v)", d.Severity, d.Summary, d.Detail, d.Attribute))
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -45,7 +46,11 @@ func (r *projectKeyListResource) ListResourceConfigSchema(_ context.Context, _ l
 		MarkdownDescription: "Finds every client key of a Sentry project, following all of Sentry's pages, for `terraform query` " +
 			"(Terraform 1.14 and later). Each result is a key's identity with its name as display name; with `include_resource = true`, " +
 			"the whole `sentry_project_key` object. `terraform query -generate-config-out=FILE` writes the configuration that imports them.",
-		Attributes: listAttributes([]attrSpec{organizationSpec, projectSpec, statusSpec}),
+		Attributes: map[string]listschema.Attribute{
+			"organization": listschema.StringAttribute{Required: true, MarkdownDescription: organizationArg.desc, Validators: organizationArg.strings},
+			"project":      listschema.StringAttribute{Required: true, MarkdownDescription: projectArg.desc, Validators: projectArg.strings},
+			"status":       listschema.StringAttribute{Optional: true, MarkdownDescription: statusArg.desc, Validators: statusArg.strings},
+		},
 	}
 }
 
@@ -106,8 +111,9 @@ func listResult(ctx context.Context, req list.ListRequest, org, project string, 
 	ident := projectKeyIdentityModel{Organization: types.StringValue(org), Project: types.StringValue(project), ID: types.StringValue(key.ID)}
 	result.Diagnostics.Append(result.Identity.Set(ctx, ident)...)
 	if req.IncludeResource {
-		m := projectKeyResourceModel{Organization: ident.Organization, Project: ident.Project, keyModel: newKeyModel(key)}
-		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+		result.Diagnostics.Append(result.Resource.Set(ctx, keyWith(result.Resource.Schema.Type(), key, map[string]attr.Value{
+			"organization": ident.Organization, "project": ident.Project,
+		}))...)
 	}
 	return result
 }

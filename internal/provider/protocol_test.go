@@ -27,7 +27,7 @@ type protocolProvider struct {
 
 func newProtocolProvider(t *testing.T, srv *sentrytest.Server) *protocolProvider {
 	t.Helper()
-	s := NewServer("test")()
+	s := newProviderServer()
 	configure(t, s, srv.URL, srv.Token())
 	schemas, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schemas.Diagnostics) > 0 {
@@ -398,7 +398,7 @@ func TestProtocolListErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := newFake(t, sentrytest.Config{})
 			project, token := tc.setup(srv)
-			s := NewServer("test")()
+			s := newProviderServer()
 			// No retries: each failure is final at once.
 			configureWith(t, s, srv.URL, token, 0)
 			schemas, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -55,21 +54,10 @@ type sentryProvider struct {
 	version string
 	// getenv reads the environment; tests replace it.
 	getenv func(string) string
-	// configured is what Configure produced, for the streaming read that
-	// bypasses the framework (see protocolServer).
-	configured atomic.Pointer[providerData]
 	// readKeysOneByOne refreshes each sentry_project_key with its own
 	// request instead of sharing the project's key list; the benchmark
 	// compares the two.
 	readKeysOneByOne bool
-}
-
-// client returns the client Configure built, or nil before.
-func (p *sentryProvider) client() *sentry.Client {
-	if d := p.configured.Load(); d != nil {
-		return d.client
-	}
-	return nil
 }
 
 // sentryProviderModel describes the provider configuration.
@@ -200,7 +188,6 @@ func (p *sentryProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	reads := newKeyReads(client)
 	reads.perKey = p.readKeysOneByOne
 	data := &providerData{client: client, reads: reads}
-	p.configured.Store(data)
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	resp.ResourceData = data

@@ -5,15 +5,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 // testAccProtoV6ProviderFactories starts the provider in-process for
-// acceptance tests, with the environment of the test process, through the
-// same server main.go serves.
+// acceptance tests, with the environment of the test process.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sentry": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
+	"sentry": providerserver.NewProtocol6WithError(New("test")()),
 }
 
 func env(vars map[string]string) func(string) string {

@@ -10,16 +10,20 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
@@ -42,12 +46,31 @@ type projectKeyResource struct {
 	data *providerData
 }
 
-// projectKeyResourceModel is the state of sentry_project_key: where the key
-// lives, and the key as Sentry answers for it.
-type projectKeyResourceModel struct {
-	Organization types.String `tfsdk:"organization"`
-	Project      types.String `tfsdk:"project"`
-	keyModel
+// projectKeyModel is sentry_project_key: where the key lives, and the key
+// as Sentry answers for it. The computed objects are types.Object, which
+// a plan may hold unknown.
+type projectKeyModel struct {
+	Organization      types.String    `tfsdk:"organization"`
+	Project           types.String    `tfsdk:"project"`
+	ID                types.String    `tfsdk:"id"`
+	Name              types.String    `tfsdk:"name"`
+	Label             types.String    `tfsdk:"label"`
+	Public            types.String    `tfsdk:"public"`
+	Secret            types.String    `tfsdk:"secret"`
+	ProjectID         types.Int64     `tfsdk:"project_id"`
+	IsActive          types.Bool      `tfsdk:"is_active"`
+	RateLimit         *rateLimitModel `tfsdk:"rate_limit"`
+	DSN               types.Object    `tfsdk:"dsn"`
+	BrowserSDKVersion types.String    `tfsdk:"browser_sdk_version"`
+	BrowserSDK        types.Object    `tfsdk:"browser_sdk"`
+	DateCreated       types.String    `tfsdk:"date_created"`
+	Loader            types.Object    `tfsdk:"dynamic_sdk_loader_options"`
+	UseCase           types.String    `tfsdk:"use_case"`
+}
+
+type rateLimitModel struct {
+	Window types.Int64 `tfsdk:"window"`
+	Count  types.Int64 `tfsdk:"count"`
 }
 
 // projectKeyIdentityModel is the resource identity of sentry_project_key.
@@ -64,78 +87,57 @@ const (
 	maxRateLimitCount = 2147483647 // the column is a 32-bit positive integer
 )
 
-// projectKeyResourceSpecs is the schema of sentry_project_key: where the
-// key lives, then every attribute of one element of sentry_project_keys.keys,
-// with those a configuration sets turned into arguments.
-var projectKeyResourceSpecs = func() []attrSpec {
-	specs := []attrSpec{
-		{name: "organization", kind: kindString, mode: required, replace: true, strings: []validator.String{slugValidator()},
-			desc: "The slug or numeric id of the organization. Changing it replaces the key."},
-		{name: "project", kind: kindString, mode: required, replace: true, strings: []validator.String{slugValidator()},
-			desc: "The slug or numeric id of the project. Changing it replaces the key."},
-	}
-	enabled := true
-	for _, s := range keySpecs {
-		// What only Sentry sets stays as it is across updates, so that an
-		// update does not plan the DSNs (and what consumes them) to change.
-		s.keep = true
-		switch s.name {
-		case "name":
-			s.mode = optionalComputed
-			s.strings = []validator.String{stringvalidator.UTF8LengthBetween(1, maxKeyNameLength), trimmedValidator()}
-			s.desc = fmt.Sprintf("The key's name, at most %d characters, without leading or trailing spaces. "+
-				"Omitted, Sentry picks a two-word name at creation, which is kept from then on; removing the argument later keeps the current name.", maxKeyNameLength)
-		case "label":
-			s.keep = false
-			s.stringPlan = []planmodifier.String{labelIsName{}}
-			s.desc = "The key's label: Sentry keeps it equal to `name`."
-		case "is_active":
-			s.mode = optionalComputed
-			s.keep = false
-			s.defaultBool = &enabled
-			s.desc = "Whether the key accepts events. Defaults to `true`; `false` deactivates the key without deleting it."
-		case "rate_limit":
-			s.mode = optional
-			s.keep = false
-			s.desc = "The key's event rate limit. Omitted, the key has none; removing it clears Sentry's limit. " +
-				"Sentry only keeps it on plans with per-key rate limits; otherwise the apply fails with an error that says so."
-			s.attrs = []attrSpec{
-				{name: "window", kind: kindInt64, mode: required, int64s: []validator.Int64{int64validator.Between(1, maxRateLimitWin)},
-					desc: fmt.Sprintf("The length of the window, in seconds, from 1 to %d (a day).", maxRateLimitWin)},
-				{name: "count", kind: kindInt64, mode: required, int64s: []validator.Int64{int64validator.Between(1, maxRateLimitCount)},
-					desc: "The number of events accepted per window, at least 1."},
-			}
-		case "browser_sdk_version":
-			s.mode = optionalComputed
-			s.strings = []validator.String{stringvalidator.LengthAtLeast(1)}
-			s.desc = "The JavaScript loader version the key selects, such as `10.x` or `9.x`. Omitted, the project's default at creation, kept from then on. " +
-				"Sentry checks the value; `browser_sdk.choices` lists the versions it offers."
-		case "dynamic_sdk_loader_options":
-			s.mode = optionalComputed
-			s.desc = "The JavaScript loader options. Each flag is optional: a flag left out keeps Sentry's value " +
-				"(new keys start with the project's defaults, usually replay and tracing on)."
-			attrs := make([]attrSpec, len(s.attrs))
-			for i, a := range s.attrs {
-				a.mode = optionalComputed
-				a.keep = true
-				attrs[i] = a
-			}
-			s.attrs = attrs
-		}
-		specs = append(specs, s)
-	}
-	return specs
-}()
-
 func (r *projectKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_project_key"
 }
 
 func (r *projectKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	// Every attribute of a key, read-only, then the arguments.
+	attrs := attributes(resourceKit, keyAttrs...)
+	attrs["organization"] = schema.StringAttribute{Required: true, Validators: []validator.String{slugValidator()},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		MarkdownDescription: "The slug or numeric id of the organization. Changing it replaces the key."}
+	attrs["project"] = schema.StringAttribute{Required: true, Validators: []validator.String{slugValidator()},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		MarkdownDescription: "The slug or numeric id of the project. Changing it replaces the key."}
+	attrs["name"] = schema.StringAttribute{Optional: true, Computed: true,
+		Validators:    []validator.String{stringvalidator.UTF8LengthBetween(1, maxKeyNameLength), trimmedValidator()},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: fmt.Sprintf("The key's name, at most %d characters, without leading or trailing white space. "+
+			"Omitted, Sentry picks a two-word name at creation, which is kept from then on; removing the argument later keeps the current name.", maxKeyNameLength)}
+	attrs["label"] = schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{labelIsName{}},
+		MarkdownDescription: "The key's label: Sentry keeps it equal to `name`."}
+	attrs["is_active"] = schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+		MarkdownDescription: "Whether the key accepts events. Defaults to `true`; `false` deactivates the key without deleting it."}
+	attrs["rate_limit"] = schema.SingleNestedAttribute{Optional: true,
+		MarkdownDescription: "The key's rate limit, for error events and security reports (spans, logs and metrics are not counted against it). " +
+			"Omitted, the key has none; removing it clears Sentry's limit. " +
+			"Sentry only keeps it on plans with per-key rate limits; otherwise the apply fails with an error that says so.",
+		Attributes: map[string]schema.Attribute{
+			"window": schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.Between(1, maxRateLimitWin)},
+				MarkdownDescription: fmt.Sprintf("The length of the window, in seconds, from 1 to %d (a day).", maxRateLimitWin)},
+			"count": schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.Between(1, maxRateLimitCount)},
+				MarkdownDescription: "The number of error events and security reports accepted per window, at least 1."},
+		}}
+	attrs["browser_sdk_version"] = schema.StringAttribute{Optional: true, Computed: true,
+		Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: "The JavaScript loader version the key selects, such as `10.x` or `9.x`. Omitted, the project's default at creation, kept from then on. " +
+			"Sentry checks the value; `browser_sdk.choices` lists the versions it offers."}
+	flags := map[string]schema.Attribute{}
+	for _, f := range loaderFlags {
+		flags[f.name] = schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: f.desc,
+			PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}}
+	}
+	attrs["dynamic_sdk_loader_options"] = schema.SingleNestedAttribute{Optional: true, Computed: true, Attributes: flags,
+		PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+		MarkdownDescription: "The JavaScript loader options. Each flag is optional: a flag left out keeps Sentry's value " +
+			"(new keys start with the project's defaults, usually replay and tracing on)."}
+
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages one client key (DSN) of a Sentry project: its name, state, rate limit and JavaScript loader settings. " +
 			"`secret` and `dsn.secret` are sensitive. Creating and updating a key needs a token with `project:write`, deleting it `project:admin`.",
-		Attributes: resourceAttributes(projectKeyResourceSpecs),
+		Attributes: attrs,
 	}
 }
 
@@ -153,150 +155,18 @@ func (r *projectKeyResource) Configure(_ context.Context, req resource.Configure
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics, "Resource")
 }
 
-// keyArgs are the arguments of sentry_project_key as a plan or a
-// configuration holds them. Values not known yet are unknown.
-type keyArgs struct {
-	Organization types.String
-	Project      types.String
-	Name         types.String
-	IsActive     types.Bool
-	RateLimit    *rateLimitModel
-	BrowserSDK   types.String
-	Loader       loaderOptionsModel
-	// LoaderSet is false when dynamic_sdk_loader_options is null or unknown
-	// as a whole.
-	LoaderSet bool
-}
-
-// getter is what tfsdk.Plan, tfsdk.Config and tfsdk.State have in common.
-type getter interface {
-	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
-}
-
-var (
-	_ getter = tfsdk.Plan{}
-	_ getter = tfsdk.Config{}
-	_ getter = tfsdk.State{}
-)
-
-// readKeyArgs reads the arguments one by one: the computed objects (dsn) are
-// unknown in a plan, which the key model cannot hold.
-func readKeyArgs(ctx context.Context, from getter, diags *diag.Diagnostics) keyArgs {
-	var a keyArgs
-	var loader types.Object
-	for name, target := range map[string]any{
-		"organization": &a.Organization, "project": &a.Project, "name": &a.Name, "is_active": &a.IsActive,
-		"rate_limit": &a.RateLimit, "browser_sdk_version": &a.BrowserSDK, "dynamic_sdk_loader_options": &loader,
-	} {
-		diags.Append(from.GetAttribute(ctx, path.Root(name), target)...)
-	}
-	a.Loader = loaderOptionsModel{
-		HasReplay: types.BoolUnknown(), HasPerformance: types.BoolUnknown(), HasDebug: types.BoolUnknown(),
-		HasFeedback: types.BoolUnknown(), HasLogsAndMetrics: types.BoolUnknown(),
-	}
-	if !loader.IsNull() && !loader.IsUnknown() {
-		a.LoaderSet = true
-		diags.Append(loader.As(ctx, &a.Loader, basetypes.ObjectAsOptions{})...)
-	}
-	return a
-}
-
-// sentLoader returns the loader flags to send: those with known values.
-// Sentry merges them into the key's options, so a flag left out keeps
-// Sentry's value.
-func (a keyArgs) sentLoader() *sentry.LoaderOptions {
-	if !a.LoaderSet {
-		return nil
-	}
-	o := &sentry.LoaderOptions{
-		HasReplay:         knownBool(a.Loader.HasReplay),
-		HasPerformance:    knownBool(a.Loader.HasPerformance),
-		HasDebug:          knownBool(a.Loader.HasDebug),
-		HasFeedback:       knownBool(a.Loader.HasFeedback),
-		HasLogsAndMetrics: knownBool(a.Loader.HasLogsAndMetrics),
-	}
-	if *o == (sentry.LoaderOptions{}) {
-		return nil
-	}
-	return o
-}
-
-func knownBool(v types.Bool) *bool {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	b := v.ValueBool()
-	return &b
-}
-
-func (a keyArgs) rateLimit() *sentry.RateLimit {
-	if a.RateLimit == nil {
-		return nil
-	}
-	return &sentry.RateLimit{Window: a.RateLimit.Window.ValueInt64(), Count: a.RateLimit.Count.ValueInt64()}
-}
-
-// update is the whole desired state of the key, as one PUT sends it. Sentry
-// resets browserSdkVersion to the project's default when a PUT leaves it
-// out, so it is always sent: the planned value, else the current one.
-func (a keyArgs) update(current *sentry.ProjectKey) sentry.ProjectKeyUpdate {
-	u := sentry.ProjectKeyUpdate{
-		Name:                    current.Name,
-		IsActive:                current.IsActive,
-		RateLimit:               a.rateLimit(),
-		BrowserSDKVersion:       deref(current.BrowserSDKVersion, ""),
-		DynamicSDKLoaderOptions: a.sentLoader(),
-	}
-	if known(a.Name) {
-		u.Name = a.Name.ValueString()
-	}
-	if known(a.IsActive) {
-		u.IsActive = a.IsActive.ValueBool()
-	}
-	if known(a.BrowserSDK) {
-		u.BrowserSDKVersion = a.BrowserSDK.ValueString()
-	}
-	return u
-}
-
-// hasLoaderVersion reports whether an update can be sent: Sentry resets the
-// JavaScript loader version to the project's default when an update leaves
-// it out, so an update whose version is not known (a server that did not
-// say which one the key uses, and a configuration that does not set one)
-// is an error instead.
-func hasLoaderVersion(u sentry.ProjectKeyUpdate, t target, diags *diag.Diagnostics) bool {
-	if u.BrowserSDKVersion != "" {
-		return true
-	}
-	diags.AddAttributeError(path.Root("browser_sdk_version"), "JavaScript Loader Version Unknown", t.withNote(fmt.Sprintf(
-		"Sentry did not say which JavaScript loader version %s uses, and an update without one would reset it to the project's default. "+
-			"Set browser_sdk_version in the configuration to the version the key should use.", t.what)))
-	return false
-}
-
-// known reports whether a value is neither null nor unknown.
-func known(v interface {
-	IsNull() bool
-	IsUnknown() bool
-}) bool {
-	return !v.IsNull() && !v.IsUnknown()
-}
-
 func (r *projectKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan := readKeyArgs(ctx, req.Plan, &resp.Diagnostics)
-	config := readKeyArgs(ctx, req.Config, &resp.Diagnostics)
+	var plan projectKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
 	org, project := plan.Organization.ValueString(), plan.Project.ValueString()
-	ctx = tflog.SetField(ctx, "organization", org)
-	ctx = tflog.SetField(ctx, "project", project)
+	ctx = withProject(ctx, org, project)
 
-	// POST honours only the name and the rate limit.
-	create := sentry.ProjectKeyCreate{RateLimit: plan.rateLimit()}
-	if known(plan.Name) {
-		create.Name = plan.Name.ValueString()
-	}
+	// POST honours only the name and the rate limit; a name left to
+	// Sentry is unknown, and sent as none.
+	create := sentry.ProjectKeyCreate{Name: plan.Name.ValueString(), RateLimit: plan.rateLimit()}
 	key, err := r.data.client.CreateProjectKey(ctx, org, project, create)
 	if err != nil {
 		addWriteError(&resp.Diagnostics, err, createTarget(org, project, create.Name))
@@ -307,20 +177,12 @@ func (r *projectKeyResource) Create(ctx context.Context, req resource.CreateRequ
 
 	// What POST ignores takes one PUT: deactivation, the loader version and
 	// the loader options.
-	if (known(config.IsActive) && !config.IsActive.ValueBool()) || known(config.BrowserSDK) || plan.sentLoader() != nil {
-		update := plan.update(key)
+	if !plan.IsActive.ValueBool() || known(plan.BrowserSDKVersion) || plan.loader() != nil {
 		t := updateTarget(org, project, key.ID)
 		t.doing = "applying the settings of the new " + t.what
 		t.note = "The key was created and is in the state as Sentry has it; Terraform marks a resource that failed to create as tainted, " +
 			"so the next apply replaces the key, with a new DSN. To keep this key instead, fix the configuration and run terraform untaint on it first."
-		var updated *sentry.ProjectKey
-		if hasLoaderVersion(update, t, &resp.Diagnostics) {
-			updated, err = r.data.client.UpdateProjectKey(ctx, org, project, key.ID, update)
-			r.data.reads.wrote(key.ID)
-			if err != nil {
-				addWriteError(&resp.Diagnostics, err, t)
-			}
-		}
+		updated := r.update(ctx, plan, key, t, &resp.Diagnostics)
 		if updated == nil {
 			// The key exists: keep it in the state, so that it is neither
 			// orphaned nor created twice by the next apply.
@@ -330,34 +192,32 @@ func (r *projectKeyResource) Create(ctx context.Context, req resource.CreateRequ
 		key = updated
 	}
 	r.setState(ctx, org, project, key, &resp.State, resp.Identity, &resp.Diagnostics)
-	checkKept(req.Plan, resp.State, &resp.Diagnostics)
+	checkKept(ctx, plan, resp.State, &resp.Diagnostics)
 }
 
 func (r *projectKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state := readKeyArgs(ctx, req.State, &resp.Diagnostics)
-	var id types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	var state projectKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
-	org, project := state.Organization.ValueString(), state.Project.ValueString()
-	ctx = tflog.SetField(ctx, "organization", org)
-	ctx = tflog.SetField(ctx, "project", project)
+	org, project, id := state.Organization.ValueString(), state.Project.ValueString(), state.ID.ValueString()
+	ctx = withProject(ctx, org, project)
 	if resp.Identity != nil {
 		// Terraform expects an identity even from a read that finds the key
 		// gone; it is the one in the state.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, projectKeyIdentityModel{Organization: state.Organization, Project: state.Project, ID: id})...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, projectKeyIdentityModel{Organization: state.Organization, Project: state.Project, ID: state.ID})...)
 	}
 
-	key, err := r.data.reads.read(ctx, org, project, id.ValueString())
+	key, err := r.data.reads.read(ctx, org, project, id)
 	if err != nil {
-		addReadError(&resp.Diagnostics, err, keyTarget(org, project, id.ValueString()))
+		addReadError(&resp.Diagnostics, err, keyTarget(org, project, id))
 		return
 	}
 	if key == nil {
 		resp.Diagnostics.AddWarning("Sentry Client Key Deleted Outside Terraform", fmt.Sprintf(
 			"Client key %q of project %q in organization %q no longer exists in Sentry, so it was removed from the state; "+
-				"the plan proposes to create a new key, with a new DSN.", id.ValueString(), project, org))
+				"the plan proposes to create a new key, with a new DSN.", id, project, org))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -365,43 +225,67 @@ func (r *projectKeyResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 func (r *projectKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan := readKeyArgs(ctx, req.Plan, &resp.Diagnostics)
-	var prior projectKeyResourceModel
+	var plan, prior projectKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
 	org, project, id := plan.Organization.ValueString(), plan.Project.ValueString(), prior.ID.ValueString()
-	ctx = tflog.SetField(ctx, "organization", org)
-	ctx = tflog.SetField(ctx, "project", project)
+	ctx = withProject(ctx, org, project)
 
-	current := &sentry.ProjectKey{
-		ID: id, Name: prior.Name.ValueString(), IsActive: prior.IsActive.ValueBool(),
-		BrowserSDKVersion: prior.BrowserSDKVersion.ValueStringPointer(),
-	}
-	update := plan.update(current)
-	if !hasLoaderVersion(update, updateTarget(org, project, id), &resp.Diagnostics) {
-		return
-	}
-	key, err := r.data.client.UpdateProjectKey(ctx, org, project, id, update)
-	r.data.reads.wrote(id)
-	if err != nil {
-		addWriteError(&resp.Diagnostics, err, updateTarget(org, project, id))
+	current := &sentry.ProjectKey{ID: id, Name: prior.Name.ValueString(), BrowserSDKVersion: prior.BrowserSDKVersion.ValueStringPointer()}
+	key := r.update(ctx, plan, current, updateTarget(org, project, id), &resp.Diagnostics)
+	if key == nil {
 		return
 	}
 	r.setState(ctx, org, project, key, &resp.State, resp.Identity, &resp.Diagnostics)
-	checkKept(req.Plan, resp.State, &resp.Diagnostics)
+	checkKept(ctx, plan, resp.State, &resp.Diagnostics)
+}
+
+// update sends the whole desired state of the key in one PUT: what the
+// plan knows, and for what it leaves to Sentry, the key's current name and
+// loader version (Sentry resets the version to the project's default when
+// a PUT leaves it out). It returns Sentry's answer, or nil after an error.
+func (r *projectKeyResource) update(ctx context.Context, plan projectKeyModel, current *sentry.ProjectKey, t target, diags *diag.Diagnostics) *sentry.ProjectKey {
+	u := sentry.ProjectKeyUpdate{
+		Name:                    current.Name,
+		IsActive:                plan.IsActive.ValueBool(),
+		RateLimit:               plan.rateLimit(),
+		BrowserSDKVersion:       deref(current.BrowserSDKVersion, ""),
+		DynamicSDKLoaderOptions: plan.loader(),
+	}
+	if known(plan.Name) {
+		u.Name = plan.Name.ValueString()
+	}
+	if known(plan.BrowserSDKVersion) {
+		u.BrowserSDKVersion = plan.BrowserSDKVersion.ValueString()
+	}
+	if u.BrowserSDKVersion == "" {
+		// A server that did not say which version the key uses, and a
+		// configuration that does not set one: an update would reset it.
+		diags.AddAttributeError(path.Root("browser_sdk_version"), "JavaScript Loader Version Unknown", t.withNote(fmt.Sprintf(
+			"Sentry did not say which JavaScript loader version %s uses, and an update without one would reset it to the project's default. "+
+				"Set browser_sdk_version in the configuration to the version the key should use.", t.what)))
+		return nil
+	}
+	key, err := r.data.client.UpdateProjectKey(ctx, plan.Organization.ValueString(), plan.Project.ValueString(), current.ID, u)
+	r.data.reads.wrote(current.ID)
+	if err != nil {
+		addWriteError(diags, err, t)
+		return nil
+	}
+	return key
 }
 
 func (r *projectKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state projectKeyResourceModel
+	var state projectKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
 		return
 	}
 	org, project, id := state.Organization.ValueString(), state.Project.ValueString(), state.ID.ValueString()
-	ctx = tflog.SetField(ctx, "organization", org)
-	ctx = tflog.SetField(ctx, "project", project)
+	ctx = withProject(ctx, org, project)
 
 	err := r.data.client.DeleteProjectKey(ctx, org, project, id)
 	r.data.reads.wrote(id)
@@ -456,8 +340,7 @@ func (r *projectKeyResource) ImportState(ctx context.Context, req resource.Impor
 
 func (r *projectKeyResource) configured(diags *diag.Diagnostics) bool {
 	if r.data == nil {
-		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before the resource was used; please report this issue to the provider developers.")
-		return false
+		return configured(nil, diags)
 	}
 	return true
 }
@@ -465,11 +348,52 @@ func (r *projectKeyResource) configured(diags *diag.Diagnostics) bool {
 // setState stores Sentry's answer for the key as the state, and its
 // identity.
 func (r *projectKeyResource) setState(ctx context.Context, org, project string, key *sentry.ProjectKey, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	m := projectKeyResourceModel{Organization: types.StringValue(org), Project: types.StringValue(project), keyModel: newKeyModel(key)}
-	diags.Append(state.Set(ctx, &m)...)
+	organization, proj := types.StringValue(org), types.StringValue(project)
+	diags.Append(state.Set(ctx, keyWith(state.Schema.Type(), key, map[string]attr.Value{"organization": organization, "project": proj}))...)
 	if identity != nil {
-		diags.Append(identity.Set(ctx, projectKeyIdentityModel{Organization: m.Organization, Project: m.Project, ID: m.ID})...)
+		diags.Append(identity.Set(ctx, projectKeyIdentityModel{Organization: organization, Project: proj, ID: types.StringValue(key.ID)})...)
 	}
+}
+
+// rateLimit returns the planned rate limit for the client; nil for none.
+func (m projectKeyModel) rateLimit() *sentry.RateLimit {
+	if m.RateLimit == nil {
+		return nil
+	}
+	return &sentry.RateLimit{Window: m.RateLimit.Window.ValueInt64(), Count: m.RateLimit.Count.ValueInt64()}
+}
+
+// loader returns the loader flags the plan knows, nil when it knows none.
+// Sentry merges them into the key's options, so a flag left out keeps
+// Sentry's value.
+func (m projectKeyModel) loader() *sentry.LoaderOptions {
+	if !known(m.Loader) {
+		return nil
+	}
+	var o sentry.LoaderOptions
+	set := false
+	for _, f := range loaderFlags {
+		if v, ok := m.Loader.Attributes()[f.name].(types.Bool); ok && known(v) {
+			b := v.ValueBool()
+			*f.field(&o), set = &b, true
+		}
+	}
+	if !set {
+		return nil
+	}
+	return &o
+}
+
+// known reports whether a value is neither null nor unknown.
+func known(v attr.Value) bool {
+	return !v.IsNull() && !v.IsUnknown()
+}
+
+// withProject adds the organization and project to the context's log
+// fields.
+func withProject(ctx context.Context, org, project string) context.Context {
+	ctx = tflog.SetField(ctx, "organization", org)
+	return tflog.SetField(ctx, "project", project)
 }
 
 // labelIsName plans label as the planned name: Sentry keeps the two equal.

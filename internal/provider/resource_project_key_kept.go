@@ -1,15 +1,17 @@
 package provider
 
 import (
+	"context"
 	"fmt"
-	"math/big"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // checkKept compares what was planned with what Sentry answered after a
@@ -21,153 +23,97 @@ import (
 // error on its attribute that says what was sent and what Sentry kept. The
 // state stays Sentry's answer: the key is never orphaned, and the next plan
 // shows the difference.
-func checkKept(plan tfsdk.Plan, state tfsdk.State, diags *diag.Diagnostics) {
-	diffs := keptDiffs(tftypes.NewAttributePath(), plan.Raw, state.Raw)
-	nameKept := true
-	for _, d := range diffs {
-		if _, names := frameworkPath(d.path); names[0] == "name" {
-			nameKept = false
+func checkKept(ctx context.Context, plan projectKeyModel, state tfsdk.State, diags *diag.Diagnostics) {
+	var got projectKeyModel
+	if diags.Append(state.Get(ctx, &got)...); diags.HasError() {
+		return
+	}
+	const remedy = " The key is in the state with the values Sentry kept, so the next plan shows the difference again; " +
+		"change the configuration to what Sentry can keep. (A key that failed this way when it was created is marked tainted, " +
+		"and the next apply replaces it unless you run terraform untaint.)"
+	kept := func(p path.Path, planned, answered attr.Value, why string) bool {
+		if !known(planned) || planned.Equal(answered) {
+			return true
+		}
+		diags.AddAttributeError(p, "Sentry Did Not Keep The Configured Value",
+			fmt.Sprintf("The apply sent %s = %s, but Sentry kept %s. %s", p, show(planned), show(answered), why)+remedy)
+		return false
+	}
+
+	nameKept := kept(path.Root("name"), plan.Name, got.Name, "Sentry trims names and keeps at most 64 characters.")
+	kept(path.Root("is_active"), plan.IsActive, got.IsActive, "Sentry may not have applied the change.")
+	kept(path.Root("rate_limit"), plan.rateLimitObject(), got.rateLimitObject(),
+		"Sentry keeps a rate limit only when both numbers are above zero and the organization's plan allows per-key rate limits "+
+			"(the projects:rate-limits feature); otherwise it drops it without an error.")
+	kept(path.Root("browser_sdk_version"), plan.BrowserSDKVersion, got.BrowserSDKVersion,
+		"Sentry may not offer that version for this project: browser_sdk.choices lists the versions it does.")
+	if known(plan.Loader) {
+		for _, f := range loaderFlags {
+			kept(path.Root("dynamic_sdk_loader_options").AtName(f.name), plan.Loader.Attributes()[f.name], loaderFlag(got.Loader, f.name),
+				"Sentry servers older than the option ignore it: check that this server has it, or leave the option out.")
 		}
 	}
-	for _, d := range diffs {
-		p, names := frameworkPath(d.path)
-		if names[0] == "label" && !nameKept {
+
+	// What only Sentry sets was planned as it was: no update changes it.
+	readOnly := []struct {
+		name          string
+		planned, got  attr.Value
+		secret, label bool
+	}{
+		{name: "id", planned: plan.ID, got: got.ID},
+		{name: "label", planned: plan.Label, got: got.Label, label: true},
+		{name: "public", planned: plan.Public, got: got.Public},
+		{name: "secret", planned: plan.Secret, got: got.Secret, secret: true},
+		{name: "project_id", planned: plan.ProjectID, got: got.ProjectID},
+		{name: "dsn", planned: plan.DSN, got: got.DSN, secret: true},
+		{name: "browser_sdk", planned: plan.BrowserSDK, got: got.BrowserSDK},
+		{name: "date_created", planned: plan.DateCreated, got: got.DateCreated},
+		{name: "use_case", planned: plan.UseCase, got: got.UseCase},
+	}
+	for _, v := range readOnly {
+		if !known(v.planned) || v.planned.Equal(v.got) || (v.label && !nameKept) {
 			// The label follows the name; the name's error says it all.
 			continue
 		}
-		attribute := strings.Join(names, ".")
-		secret := names[0] == "secret" || names[0] == "dsn"
-		hint, argument := keptHints[names[0]]
-		var detail string
-		switch {
-		case secret:
-			detail = fmt.Sprintf("After the apply, Sentry answered with another %s than the one planned.", attribute)
-		default:
-			detail = fmt.Sprintf("The apply sent %s = %s, but Sentry kept %s.", attribute, hclValue(d.planned), hclValue(d.got))
+		detail := fmt.Sprintf("After the apply, Sentry answered %s = %s instead of %s.", v.name, show(v.got), show(v.planned))
+		if v.secret {
+			detail = fmt.Sprintf("After the apply, Sentry answered with another %s than the one planned.", v.name)
 		}
-		if !argument {
-			diags.AddAttributeError(p, "Sentry Changed A Read-Only Value", detail+
-				" Sentry changed it while the key was being updated. The state holds Sentry's value; run terraform apply again.")
-			continue
-		}
-		diags.AddAttributeError(p, "Sentry Did Not Keep The Configured Value", detail+" "+hint+
-			" The key is in the state with the values Sentry kept, so the next plan shows the difference again; "+
-			"change the configuration to what Sentry can keep. (A key that failed this way when it was created is marked tainted, "+
-			"and the next apply replaces it unless you run terraform untaint.)")
+		diags.AddAttributeError(path.Root(v.name), "Sentry Changed A Read-Only Value",
+			detail+" Sentry changed it while the key was being updated. The state holds Sentry's value; run terraform apply again.")
 	}
 }
 
-// keptHints says, for each argument, why Sentry may keep another value.
-var keptHints = map[string]string{
-	"name":      "Sentry trims names and keeps at most 64 characters.",
-	"is_active": "Sentry may not have applied the change.",
-	"rate_limit": "Sentry keeps a rate limit only when both numbers are above zero and the organization's plan allows per-key rate limits " +
-		"(the projects:rate-limits feature); otherwise it drops it without an error.",
-	"browser_sdk_version": "Sentry may not offer that version for this project: browser_sdk.choices lists the versions it does.",
-	"dynamic_sdk_loader_options": "Sentry servers older than the option ignore it: check that this server has it, " +
-		"or leave the option out.",
+// rateLimitObject returns the rate limit as a value to compare and show.
+func (m projectKeyModel) rateLimitObject() attr.Value {
+	t := map[string]attr.Type{"window": types.Int64Type, "count": types.Int64Type}
+	if m.RateLimit == nil {
+		return types.ObjectNull(t)
+	}
+	return types.ObjectValueMust(t, map[string]attr.Value{"window": m.RateLimit.Window, "count": m.RateLimit.Count})
 }
 
-// keptDiff is a planned value that the answer does not have.
-type keptDiff struct {
-	path         *tftypes.AttributePath
-	planned, got tftypes.Value
+// loaderFlag returns one flag of a loader options object; null when the
+// object is.
+func loaderFlag(o types.Object, name string) attr.Value {
+	if v, ok := o.Attributes()[name]; ok {
+		return v
+	}
+	return types.BoolNull()
 }
 
-// keptDiffs lists the known planned values at or below p that got differs
-// from, attribute by attribute down to single values: an object differs
-// as a whole only where one side is null (a rate limit Sentry dropped).
-// Unknown planned values are Sentry's to choose.
-func keptDiffs(p *tftypes.AttributePath, planned, got tftypes.Value) []keptDiff {
-	root := len(p.Steps()) == 0
+// show renders a value the way a configuration writes it.
+func show(v attr.Value) string {
+	o, isObject := v.(types.Object)
 	switch {
-	case !planned.IsKnown():
-		return nil
-	case planned.IsFullyKnown() && planned.Equal(got):
-		return nil
-	case root && (planned.IsNull() || got.IsNull() || !got.IsKnown()):
-		// Not an answer to compare with: nothing to say per attribute.
-		return nil
-	case !root && (!planned.Type().Is(tftypes.Object{}) || planned.IsNull() || got.IsNull() || !got.IsKnown()):
-		return []keptDiff{{path: p, planned: planned, got: got}}
-	}
-	var pa, ga map[string]tftypes.Value
-	if err := planned.As(&pa); err != nil {
-		return []keptDiff{{path: p, planned: planned, got: got}}
-	}
-	if err := got.As(&ga); err != nil {
-		return []keptDiff{{path: p, planned: planned, got: got}}
-	}
-	names := make([]string, 0, len(pa))
-	for name := range pa {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var out []keptDiff
-	for _, name := range names {
-		out = append(out, keptDiffs(p.WithAttributeName(name), pa[name], ga[name])...)
-	}
-	return out
-}
-
-// frameworkPath converts a path of attribute names.
-func frameworkPath(p *tftypes.AttributePath) (path.Path, []string) {
-	var out path.Path
-	var names []string
-	for i, step := range p.Steps() {
-		name, _ := step.(tftypes.AttributeName)
-		names = append(names, string(name))
-		if i == 0 {
-			out = path.Root(string(name))
-		} else {
-			out = out.AtName(string(name))
-		}
-	}
-	return out, names
-}
-
-// hclValue renders a value the way it is written in a configuration.
-func hclValue(v tftypes.Value) string {
-	switch {
-	case !v.IsKnown():
-		return "(unknown)"
 	case v.IsNull():
 		return "null"
+	case !isObject:
+		return v.String()
 	}
-	switch {
-	case v.Type().Is(tftypes.String):
-		var s string
-		_ = v.As(&s)
-		return fmt.Sprintf("%q", s)
-	case v.Type().Is(tftypes.Number):
-		var n big.Float
-		_ = v.As(&n)
-		return n.Text('f', -1)
-	case v.Type().Is(tftypes.Bool):
-		var b bool
-		_ = v.As(&b)
-		return fmt.Sprint(b)
-	case v.Type().Is(tftypes.Object{}):
-		var attrs map[string]tftypes.Value
-		_ = v.As(&attrs)
-		names := make([]string, 0, len(attrs))
-		for name := range attrs {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		parts := make([]string, len(names))
-		for i, name := range names {
-			parts[i] = name + " = " + hclValue(attrs[name])
-		}
-		return "{ " + strings.Join(parts, ", ") + " }"
-	case v.Type().Is(tftypes.List{}):
-		var elems []tftypes.Value
-		_ = v.As(&elems)
-		parts := make([]string, len(elems))
-		for i, e := range elems {
-			parts[i] = hclValue(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(o.Attributes())) {
+		parts = append(parts, name+" = "+show(o.Attributes()[name]))
 	}
-	return v.String()
+	return "{ " + strings.Join(parts, ", ") + " }"
 }

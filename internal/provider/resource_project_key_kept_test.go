@@ -1,67 +1,84 @@
 package provider
 
 import (
-	"math/big"
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
 
-// TestCheckKept compares plans with answers the way an update meets them,
-// every value known: each difference is an error on its own attribute, a
-// secret is never printed, and equal values say nothing.
+// resourceState returns a key as the state of sentry_project_key.
+func resourceState(t *testing.T, k *sentry.ProjectKey) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	var sr resource.SchemaResponse
+	NewProjectKeyResource().Schema(ctx, resource.SchemaRequest{}, &sr)
+	st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
+	obj := keyWith(sr.Schema.Type(), k, map[string]attr.Value{"organization": types.StringValue("acme"), "project": types.StringValue("web")})
+	if diags := st.Set(ctx, obj); diags.HasError() {
+		t.Fatal(diags)
+	}
+	return st
+}
+
+// TestCheckKept compares plans with answers the way an update meets them:
+// each difference is an error on its own attribute, a secret is never
+// printed, values the plan leaves unknown are Sentry's to choose, and equal
+// values say nothing.
 func TestCheckKept(t *testing.T) {
-	typ := tfObjectType(projectKeyResourceSpecs)
-	base := func(edit func(map[string]tftypes.Value)) tftypes.Value {
-		attrs := map[string]tftypes.Value{}
-		for name, at := range typ.AttributeTypes {
-			attrs[name] = tftypes.NewValue(at, nil)
-		}
-		attrs["name"] = tftypes.NewValue(tftypes.String, "web")
-		attrs["label"] = tftypes.NewValue(tftypes.String, "web")
-		attrs["secret"] = tftypes.NewValue(tftypes.String, "s3cr3t")
-		dsn := typ.AttributeTypes["dsn"].(tftypes.Object) //nolint:forcetypeassert // the schema's own type
-		dsnAttrs := map[string]tftypes.Value{}
-		for name, at := range dsn.AttributeTypes {
-			dsnAttrs[name] = tftypes.NewValue(at, nil)
-		}
-		dsnAttrs["secret"] = tftypes.NewValue(tftypes.String, "https://k:s3cr3t@o1.ingest.sentry.io/1")
-		attrs["dsn"] = tftypes.NewValue(dsn, dsnAttrs)
+	yes, no := true, false
+	base := func(edit func(*sentry.ProjectKey)) *sentry.ProjectKey {
+		secret, dsn, version := "s3cr3t", "https://k:s3cr3t@o1.ingest.sentry.io/1", "10.x"
+		k := &sentry.ProjectKey{ID: "k", Name: "web", Label: "web", Secret: &secret, IsActive: true,
+			DSN: sentry.DSN{Secret: &dsn}, BrowserSDKVersion: &version,
+			DynamicSDKLoaderOptions: &sentry.LoaderOptions{HasReplay: &yes, HasFeedback: &no}}
 		if edit != nil {
-			edit(attrs)
+			edit(k)
 		}
-		return tftypes.NewValue(typ, attrs)
+		return k
 	}
-	rateLimit := tftypes.NewValue(typ.AttributeTypes["rate_limit"], map[string]tftypes.Value{
-		"window": tftypes.NewValue(tftypes.Number, big.NewFloat(60)),
-		"count":  tftypes.NewValue(tftypes.Number, big.NewFloat(10)),
-	})
 	cases := map[string]struct {
-		planned, got tftypes.Value
-		want         []string // attribute and a part of the detail, per diagnostic
+		planned, got *sentry.ProjectKey
+		unknown      func(*projectKeyModel) // makes planned values unknown
+		want         []string               // attribute and a part of the detail, per diagnostic
 	}{
-		"equal": {base(nil), base(nil), nil},
-		"rate limit dropped": {base(func(a map[string]tftypes.Value) { a["rate_limit"] = rateLimit }), base(nil),
-			[]string{"rate_limit: rate_limit = { count = 10, window = 60 }, but Sentry kept null"}},
-		"name rewritten": {base(nil), base(func(a map[string]tftypes.Value) {
-			a["name"] = tftypes.NewValue(tftypes.String, "other")
-			a["label"] = tftypes.NewValue(tftypes.String, "other")
-		}), []string{`name: name = "web", but Sentry kept "other"`}},
-		"secret changed": {base(nil), base(func(a map[string]tftypes.Value) {
-			dsn := typ.AttributeTypes["dsn"].(tftypes.Object) //nolint:forcetypeassert // the schema's own type
-			var attrs map[string]tftypes.Value
-			_ = a["dsn"].As(&attrs)
-			attrs["secret"] = tftypes.NewValue(tftypes.String, "https://k:other@o1.ingest.sentry.io/1")
-			a["dsn"] = tftypes.NewValue(dsn, attrs)
-		}), []string{"dsn.secret: another dsn.secret"}},
+		"equal": {planned: base(nil), got: base(nil)},
+		"rate limit dropped": {planned: base(func(k *sentry.ProjectKey) { k.RateLimit = &sentry.RateLimit{Window: 60, Count: 10} }), got: base(nil),
+			want: []string{"rate_limit: rate_limit = { count = 10, window = 60 }, but Sentry kept null"}},
+		"name rewritten": {planned: base(nil), got: base(func(k *sentry.ProjectKey) { k.Name, k.Label = "other", "other" }),
+			want: []string{`name: name = "web", but Sentry kept "other"`}},
+		"loader flag not kept": {planned: base(func(k *sentry.ProjectKey) { k.DynamicSDKLoaderOptions.HasFeedback = &yes }), got: base(nil),
+			want: []string{"dynamic_sdk_loader_options.has_feedback: dynamic_sdk_loader_options.has_feedback = true, but Sentry kept false"}},
+		"deactivation not kept": {planned: base(func(k *sentry.ProjectKey) { k.IsActive = false }), got: base(nil),
+			want: []string{"is_active: is_active = false, but Sentry kept true"}},
+		"secret changed": {planned: base(nil), got: base(func(k *sentry.ProjectKey) {
+			other := "https://k:other@o1.ingest.sentry.io/1"
+			k.DSN.Secret = &other
+		}), want: []string{"dsn: another dsn"}},
+		"unknown is Sentry's": {planned: base(func(k *sentry.ProjectKey) { k.Name = "planned" }), got: base(nil),
+			unknown: func(m *projectKeyModel) { m.Name, m.Label, m.DSN = types.StringUnknown(), types.StringUnknown(), types.ObjectUnknown(m.DSN.AttributeTypes(context.Background())) }},
 	}
+	ctx := context.Background()
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			var plan projectKeyModel
+			planned := resourceState(t, tc.planned)
+			if diags := planned.Get(ctx, &plan); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if tc.unknown != nil {
+				tc.unknown(&plan)
+			}
 			var diags diag.Diagnostics
-			checkKept(tfsdk.Plan{Raw: tc.planned}, tfsdk.State{Raw: tc.got}, &diags)
+			checkKept(ctx, plan, resourceState(t, tc.got), &diags)
 			if len(diags) != len(tc.want) {
 				t.Fatalf("%d diagnostics %v, want %d", len(diags), diags, len(tc.want))
 			}
