@@ -256,6 +256,7 @@ func configure(t testing.TB, s tfprotov6.ProviderServer, baseURL, token string) 
 	t.Helper()
 	configureWith(t, s, baseURL, token, -1)
 }
+
 // configureWith is configure with max_retries set (-1: unset).
 func configureWith(t testing.TB, s tfprotov6.ProviderServer, baseURL, token string, maxRetries int) {
 	t.Helper()
@@ -284,6 +285,7 @@ func configureWith(t testing.TB, s tfprotov6.ProviderServer, baseURL, token stri
 		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
 	}
 }
+
 // readRequest is a ReadDataSource request of sentry_project_keys.
 func readRequest(t testing.TB, org, project string, status *string) *tfprotov6.ReadDataSourceRequest {
 	t.Helper()
@@ -302,6 +304,7 @@ func readRequest(t testing.TB, org, project string, status *string) *tfprotov6.R
 	}
 	return &tfprotov6.ReadDataSourceRequest{TypeName: "sentry_project_keys", Config: &config}
 }
+
 // diagnosticTexts renders protocol diagnostics for a test failure.
 func diagnosticTexts(diags []*tfprotov6.Diagnostic) []string {
 	var out []string

@@ -64,7 +64,9 @@ func TestCheckKept(t *testing.T) {
 			k.DSN.Secret = &other
 		}), want: []string{"dsn: another dsn"}},
 		"unknown is Sentry's": {planned: base(func(k *sentry.ProjectKey) { k.Name = "planned" }), got: base(nil),
-			unknown: func(m *projectKeyModel) { m.Name, m.Label, m.DSN = types.StringUnknown(), types.StringUnknown(), types.ObjectUnknown(m.DSN.AttributeTypes(context.Background())) }},
+			unknown: func(m *projectKeyModel) {
+				m.Name, m.Label, m.DSN = types.StringUnknown(), types.StringUnknown(), types.ObjectUnknown(m.DSN.AttributeTypes(context.Background()))
+			}},
 	}
 	ctx := context.Background()
 	for name, tc := range cases {
