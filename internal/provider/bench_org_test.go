@@ -26,7 +26,7 @@ import (
 //
 //	go test ./internal/provider -run '^$' -bench OrganizationVersusForEach -benchtime 1x
 func BenchmarkOrganizationVersusForEach(b *testing.B) {
-	b.Setenv("TF_LOG_PROVIDER", "off")
+	quietLogs(b)
 	const projects, keysEach = 200, 2
 	const latency = 20 * time.Millisecond
 	configs := map[string]string{

@@ -25,7 +25,7 @@ import (
 //
 //	go test ./internal/provider -run '^$' -bench RefreshManagedKeys -benchtime 1x
 func BenchmarkRefreshManagedKeys(b *testing.B) {
-	b.Setenv("TF_LOG_PROVIDER", "off")
+	quietLogs(b)
 	const keys = 200
 	for _, mode := range []string{"shared", "one_by_one"} {
 		b.Run(mode, func(b *testing.B) {

@@ -122,7 +122,7 @@ const fullPlanUpTo = 1000
 //
 //	go test ./internal/provider -run '^$' -bench TerraformPlan -benchtime 1x
 func BenchmarkTerraformPlan(b *testing.B) {
-	b.Setenv("TF_LOG_PROVIDER", "off")
+	quietLogs(b)
 	const latency = 20 * time.Millisecond
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
@@ -195,7 +195,7 @@ func BenchmarkTerraformPlan(b *testing.B) {
 // Terraform would over gRPC, against the fake without latency: the
 // provider's whole share of a read (requests, decoding, mapping, encoding).
 func BenchmarkReadDataSource(b *testing.B) {
-	b.Setenv("TF_LOG_PROVIDER", "off")
+	quietLogs(b)
 	ctx := context.Background()
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {

@@ -7,35 +7,40 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
 
-// baseURLValidator checks at plan time that a string is a usable Sentry
-// address: http or https, a host, and no user information, query or fragment.
+// stringCheck is a plan-time check of a string argument that the
+// framework-validators module has no validator for. check runs on known
+// values only.
+type stringCheck struct {
+	desc  string
+	check func(p path.Path, v string, diags *diag.Diagnostics)
+}
+
+func (c stringCheck) Description(context.Context) string         { return c.desc }
+func (c stringCheck) MarkdownDescription(context.Context) string { return c.desc }
+
+func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if known(req.ConfigValue) {
+		c.check(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
+	}
+}
+
+// baseURLValidator checks that a string is a usable Sentry address: http or
+// https, a host, and no user information, query or fragment.
 func baseURLValidator() validator.String {
-	return baseURLStringValidator{}
-}
-
-type baseURLStringValidator struct{}
-
-func (baseURLStringValidator) Description(context.Context) string {
-	return "value must be an http or https URL of a Sentry server, without user information, query or fragment"
-}
-
-func (v baseURLStringValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (baseURLStringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := sentry.NormalizeBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Sentry Base URL",
-			fmt.Sprintf("%s is not a usable Sentry address: %s. Use a URL such as https://sentry.io/api/ or https://sentry.example.com/.", req.Path, err))
-	}
+	return stringCheck{"value must be an http or https URL of a Sentry server, without user information, query or fragment",
+		func(p path.Path, v string, diags *diag.Diagnostics) {
+			if _, err := sentry.NormalizeBaseURL(v); err != nil {
+				diags.AddAttributeError(p, "Invalid Sentry Base URL",
+					fmt.Sprintf("%s is not a usable Sentry address: %s. Use a URL such as https://sentry.io/api/ or https://sentry.example.com/.", p, err))
+			}
+		}}
 }
 
 // slugPattern matches what Sentry accepts as an organization or project slug
@@ -44,62 +49,31 @@ func (baseURLStringValidator) ValidateString(_ context.Context, req validator.St
 // request path.
 var slugPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// slugValidator checks at plan time that a string is a Sentry slug or id.
+// slugValidator checks that a string is a Sentry slug or numeric id.
 func slugValidator() validator.String {
-	return slugStringValidator{}
+	return stringCheck{"value must be a Sentry slug or numeric id: letters, digits, underscores and hyphens",
+		func(p path.Path, v string, diags *diag.Diagnostics) {
+			switch {
+			case v == "":
+				diags.AddAttributeError(p, "Empty Sentry Identifier",
+					fmt.Sprintf("%s must not be empty: set it to the slug or numeric id shown in Sentry's settings.", p))
+			case !slugPattern.MatchString(v):
+				diags.AddAttributeError(p, "Invalid Sentry Identifier",
+					fmt.Sprintf("%s is %q, which is not a Sentry slug or numeric id: only letters, digits, underscores and hyphens can appear in one. "+
+						"Use the slug shown in the Sentry URL, for example \"my-project\".", p, v))
+			}
+		}}
 }
 
-type slugStringValidator struct{}
-
-func (slugStringValidator) Description(context.Context) string {
-	return "value must be a Sentry slug or numeric id: letters, digits, underscores and hyphens"
-}
-
-func (v slugStringValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (slugStringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	v := req.ConfigValue.ValueString()
-	if v == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Empty Sentry Identifier",
-			fmt.Sprintf("%s must not be empty: set it to the slug or numeric id shown in Sentry's settings.", req.Path))
-		return
-	}
-	if !slugPattern.MatchString(v) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Sentry Identifier",
-			fmt.Sprintf("%s is %q, which is not a Sentry slug or numeric id: only letters, digits, underscores and hyphens can appear in one. "+
-				"Use the slug shown in the Sentry URL, for example \"my-project\".", req.Path, v))
-	}
-}
-
-// durationValidator checks at plan time that a string is a positive Go
-// duration such as "30s" or "2m".
+// durationValidator checks that a string is a positive Go duration such as
+// "30s" or "2m".
 func durationValidator() validator.String {
-	return durationStringValidator{}
-}
-
-type durationStringValidator struct{}
-
-func (durationStringValidator) Description(context.Context) string {
-	return "value must be a positive duration such as 30s or 2m"
-}
-
-func (v durationStringValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (durationStringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := parsePositiveDuration(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
-			fmt.Sprintf("%s is %q: %s.", req.Path, req.ConfigValue.ValueString(), err))
-	}
+	return stringCheck{"value must be a positive duration such as 30s or 2m",
+		func(p path.Path, v string, diags *diag.Diagnostics) {
+			if _, err := parsePositiveDuration(v); err != nil {
+				diags.AddAttributeError(p, "Invalid Duration", fmt.Sprintf("%s is %q: %s.", p, v, err))
+			}
+		}}
 }
 
 // parsePositiveDuration parses a Go duration that must be above zero.
@@ -118,27 +92,36 @@ func parsePositiveDuration(s string) (time.Duration, error) {
 // which Sentry trims before storing: the name read back would differ from
 // the configured one on every plan.
 func trimmedValidator() validator.String {
-	return trimmedStringValidator{}
+	return stringCheck{"value must not start or end with white space",
+		func(p path.Path, v string, diags *diag.Diagnostics) {
+			if t := strings.TrimSpace(v); t != v {
+				diags.AddAttributeError(p, "Invalid Attribute Value",
+					fmt.Sprintf("%s is %q, which starts or ends with white space. Sentry trims names, so it would store %q "+
+						"and every plan would propose to change it back; write %q instead.", p, v, t, t))
+			}
+		}}
 }
 
-type trimmedStringValidator struct{}
-
-func (trimmedStringValidator) Description(context.Context) string {
-	return "value must not start or end with white space"
+// mustBeTrue rejects an explicit false: an argument that only makes sense
+// when switched on.
+func mustBeTrue() validator.Bool {
+	return trueBoolValidator{}
 }
 
-func (v trimmedStringValidator) MarkdownDescription(ctx context.Context) string {
+type trueBoolValidator struct{}
+
+func (trueBoolValidator) Description(context.Context) string {
+	return "value must be true; remove the argument instead of setting it to false"
+}
+
+func (v trueBoolValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (trimmedStringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+func (trueBoolValidator) ValidateBool(_ context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueBool() {
 		return
 	}
-	v := req.ConfigValue.ValueString()
-	if t := strings.TrimSpace(v); t != v {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-			fmt.Sprintf("%s is %q, which starts or ends with white space. Sentry trims names, so it would store %q "+
-				"and every plan would propose to change it back; write %q instead.", req.Path, v, t, t))
-	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+		fmt.Sprintf("%s can only be true. To select a key by id or name, remove %s and set that argument instead.", req.Path, req.Path))
 }

@@ -1,0 +1,210 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentrytest"
+)
+
+// spans records when the provider's plan and apply calls run, so that a
+// benchmark can tell the provider's share of a Terraform run from
+// Terraform's own walks.
+type spans struct {
+	tfprotov6.ProviderServer
+	mu    sync.Mutex
+	calls map[string]*span
+}
+
+type span struct {
+	first, last time.Time
+	busy        time.Duration
+	n           int
+}
+
+func newSpans(s tfprotov6.ProviderServer) *spans {
+	return &spans{ProviderServer: s, calls: map[string]*span{}}
+}
+
+func (s *spans) record(name string, start time.Time) {
+	end := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sp := s.calls[name]
+	if sp == nil {
+		sp = &span{first: start}
+		s.calls[name] = sp
+	}
+	sp.last, sp.busy, sp.n = end, sp.busy+end.Sub(start), sp.n+1
+}
+
+// take returns the span of one kind of call and forgets it.
+func (s *spans) take(name string) span {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sp := s.calls[name]
+	delete(s.calls, name)
+	if sp == nil {
+		return span{}
+	}
+	return *sp
+}
+
+func (s *spans) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	defer s.record("read", time.Now())
+	return s.ProviderServer.ReadDataSource(ctx, req)
+}
+
+func (s *spans) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	defer s.record("plan", time.Now())
+	return s.ProviderServer.PlanResourceChange(ctx, req)
+}
+
+func (s *spans) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	defer s.record("apply", time.Now())
+	return s.ProviderServer.ApplyResourceChange(ctx, req)
+}
+
+// quietLogs turns off the in-process provider's logs, which a benchmark
+// would otherwise print at trace level.
+func quietLogs(b *testing.B) {
+	for _, name := range []string{"TF_LOG_PROVIDER", "TF_LOG_PROVIDER_SENTRY", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
+		b.Setenv(name, "off")
+	}
+}
+
+// untilNextSecond sleeps until a new second starts, so that each run
+// begins at the same point of the fake's fixed rate-limit windows.
+func untilNextSecond() {
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+}
+
+// BenchmarkForEachProjects times one terraform plan of a for_each of
+// sentry_project_keys over 200 projects of 3 keys, against the fake
+// answering each request after 50 ms and allowing 40 requests per second
+// on the key list in fixed one-second windows, at Terraform's default
+// parallelism of 10. Its floor is the windows the 200 requests need: a
+// little over 4 s, wherever in a second the run starts.
+//
+//	go test ./internal/provider -run '^$' -bench ForEachProjects -benchtime 3x
+func BenchmarkForEachProjects(b *testing.B) {
+	quietLogs(b)
+	const projects = 200
+	srv := sentrytest.NewServer(sentrytest.Config{RateLimit: 40, Latency: 50 * time.Millisecond})
+	defer srv.Close()
+	slugs := []string{`"web"`}
+	srv.Project().AddKeys(3)
+	for i := range projects - 1 {
+		slug := fmt.Sprintf("p%03d", i)
+		srv.AddProject(sentrytest.ProjectSpec{Slug: slug, Teams: []string{"acme"}}).AddKeys(3)
+		slugs = append(slugs, fmt.Sprintf("%q", slug))
+	}
+	config := requiredProviders + providerBlock(srv) + fmt.Sprintf(`
+data "sentry_project_keys" "each" {
+  for_each     = toset([%s])
+  organization = "acme"
+  project      = each.key
+}
+
+output "keys" {
+  value = sum([for p in data.sentry_project_keys.each : length(p.keys)])
+}
+`, strings.Join(slugs, ", "))
+	server := newSpans(newProviderServer())
+	terraform := terraformWorkdir(b, config, serveForCLI(b, server))
+
+	var wall, reads time.Duration
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		untilNextSecond()
+		srv.ResetRequests()
+		b.StartTimer()
+		start := time.Now()
+		out, err := terraform("plan", "-input=false", "-no-color")
+		wall += time.Since(start)
+		if err != nil || !strings.Contains(string(out), fmt.Sprintf("keys = %d", 3*projects)) {
+			b.Fatalf("terraform plan: %v\n%s", err, out)
+		}
+		sp := server.take("read")
+		reads += sp.last.Sub(sp.first)
+	}
+	b.StopTimer()
+	b.ReportMetric((wall / time.Duration(b.N)).Seconds(), "plan-s/op")
+	b.ReportMetric((reads / time.Duration(b.N)).Seconds(), "reads-s/op")
+	b.ReportMetric(float64(len(srv.Requests())), "requests/op")
+	b.ReportMetric(float64(countStatus(srv, http.StatusTooManyRequests)), "429s/op")
+}
+
+// BenchmarkCreateKeys times terraform apply of 100 new keys (a for_each,
+// a key per tenant), against the fake answering each request after 50 ms
+// and allowing 40 creates per second, and splits the time: Terraform's
+// plan walk until the first create, the provider's creates from the first
+// to the last, and Terraform's work after them. The creates' floor is 100
+// requests at 40 per second: 2.5 s.
+//
+//	go test ./internal/provider -run '^$' -bench CreateKeys -benchtime 3x
+func BenchmarkCreateKeys(b *testing.B) {
+	quietLogs(b)
+	const keys = 100
+	srv := sentrytest.NewServer(sentrytest.Config{RateLimit: 40, Latency: 50 * time.Millisecond})
+	defer srv.Close()
+	config := requiredProviders + providerBlock(srv) + fmt.Sprintf(`
+resource "sentry_project_key" "tenant" {
+  for_each     = toset([for i in range(%d) : format("tenant-%%03d", i)])
+  organization = "acme"
+  project      = "web"
+  name         = each.key
+}
+`, keys)
+	server := newSpans(newProviderServer())
+	terraform := terraformWorkdir(b, config, serveForCLI(b, server))
+
+	var wall, before, creates, after time.Duration
+	var requests, limited int
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		untilNextSecond()
+		srv.ResetRequests()
+		b.StartTimer()
+		start := time.Now()
+		out, err := terraform("apply", "-auto-approve", "-input=false", "-no-color")
+		end := time.Now()
+		b.StopTimer()
+		if err != nil {
+			b.Fatalf("terraform apply: %v\n%s", err, out)
+		}
+		if n := len(srv.Project().ListedKeys()); n != keys {
+			b.Fatalf("%d keys after the apply, want %d", n, keys)
+		}
+		sp := server.take("apply")
+		server.take("plan")
+		wall += end.Sub(start)
+		before += sp.first.Sub(start)
+		creates += sp.last.Sub(sp.first)
+		after += end.Sub(sp.last)
+		requests += len(srv.Requests())
+		limited += countStatus(srv, http.StatusTooManyRequests)
+		if out, err := terraform("destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
+			b.Fatalf("terraform destroy: %v\n%s", err, out)
+		}
+		server.take("apply")
+		server.take("plan")
+		b.StartTimer()
+	}
+	n := time.Duration(b.N)
+	b.ReportMetric((wall / n).Seconds(), "apply-s/op")
+	b.ReportMetric((before / n).Seconds(), "before-creates-s/op")
+	b.ReportMetric((creates / n).Seconds(), "creates-s/op")
+	b.ReportMetric((after / n).Seconds(), "after-creates-s/op")
+	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
+	b.ReportMetric(float64(limited)/float64(b.N), "429s/op")
+}
