@@ -48,8 +48,9 @@ locals {
   dsn = provider::sentry::parse_dsn(data.sentry_project_key.default.dsn.public)
 }
 
-# A key of its own for the demo's service, managed by Terraform: at most 1,000
-# events per hour, loader settings pinned. Applying twice changes nothing.
+# A key of its own for the demo's service, managed by Terraform: at most 1,000 error
+# events and security reports per hour (spans, logs and metrics are not
+# counted), loader settings pinned. Applying twice changes nothing.
 resource "sentry_project_key" "demo" {
   organization = var.organization
   project      = var.project
@@ -106,7 +107,7 @@ output "managed_key" {
     id         = sentry_project_key.demo.id
     name       = sentry_project_key.demo.name
     dsn        = sentry_project_key.demo.dsn.public
-    rate_limit = "${sentry_project_key.demo.rate_limit.count} events per ${sentry_project_key.demo.rate_limit.window} s"
+    rate_limit = "${sentry_project_key.demo.rate_limit.count} error events per ${sentry_project_key.demo.rate_limit.window} s"
   }
 }
 
