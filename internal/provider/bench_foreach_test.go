@@ -74,7 +74,7 @@ func (s *spans) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRes
 
 // quietLogs turns off the in-process provider's logs, which a benchmark
 // would otherwise print at trace level.
-func quietLogs(b *testing.B) {
+func quietLogs(b testing.TB) {
 	for _, name := range []string{"TF_LOG_PROVIDER", "TF_LOG_PROVIDER_SENTRY", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
 		b.Setenv(name, "off")
 	}

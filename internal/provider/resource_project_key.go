@@ -89,17 +89,22 @@ const (
 
 func (r *projectKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_project_key"
+	// The identity names the organization and project as the configuration
+	// does, which may change while the key stays (a renamed project).
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *projectKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	// Every attribute of a key, read-only, then the arguments.
 	attrs := attributes(resourceKit, keyAttrs...)
+	// Whether a change of organization or project replaces the key is
+	// decided by ModifyPlan, which asks Sentry.
 	attrs["organization"] = schema.StringAttribute{Required: true, Validators: []validator.String{slugValidator()},
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		MarkdownDescription: "The slug or numeric id of the organization. Changing it replaces the key."}
+		MarkdownDescription: "The slug or numeric id of the organization. A change that still names the key's own project " +
+			"(the organization's id for its slug, or the reverse) keeps the key; another organization replaces it."}
 	attrs["project"] = schema.StringAttribute{Required: true, Validators: []validator.String{slugValidator()},
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		MarkdownDescription: "The slug or numeric id of the project. Changing it replaces the key."}
+		MarkdownDescription: "The slug or numeric id of the project. A change that still names the key's own project " +
+			"(its new slug after a rename in Sentry, or its id for its slug) keeps the key and its DSN, updating only the state; another project replaces the key."}
 	attrs["name"] = schema.StringAttribute{Optional: true, Computed: true,
 		Validators:    []validator.String{stringvalidator.UTF8LengthBetween(1, maxKeyNameLength), trimmedValidator()},
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -234,6 +239,16 @@ func (r *projectKeyResource) Update(ctx context.Context, req resource.UpdateRequ
 	org, project, id := plan.Organization.ValueString(), plan.Project.ValueString(), prior.ID.ValueString()
 	ctx = withProject(ctx, org, project)
 
+	if plan.sameArguments(prior) {
+		// Only the organization's or the project's name changed, for the
+		// same project (see ModifyPlan): nothing to send.
+		prior.Organization, prior.Project = plan.Organization, plan.Project
+		resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
+		if resp.Identity != nil {
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, projectKeyIdentityModel{Organization: prior.Organization, Project: prior.Project, ID: prior.ID})...)
+		}
+		return
+	}
 	current := &sentry.ProjectKey{ID: id, Name: prior.Name.ValueString(), BrowserSDKVersion: prior.BrowserSDKVersion.ValueStringPointer()}
 	key := r.update(ctx, plan, current, updateTarget(org, project, id), &resp.Diagnostics)
 	if key == nil {
@@ -353,6 +368,13 @@ func (r *projectKeyResource) setState(ctx context.Context, org, project string, 
 	if identity != nil {
 		diags.Append(identity.Set(ctx, projectKeyIdentityModel{Organization: organization, Project: proj, ID: types.StringValue(key.ID)})...)
 	}
+}
+
+// sameArguments reports whether every argument but organization and
+// project is the same in m and other.
+func (m projectKeyModel) sameArguments(other projectKeyModel) bool {
+	return m.Name.Equal(other.Name) && m.IsActive.Equal(other.IsActive) && m.rateLimitObject().Equal(other.rateLimitObject()) &&
+		m.BrowserSDKVersion.Equal(other.BrowserSDKVersion) && m.Loader.Equal(other.Loader)
 }
 
 // rateLimit returns the planned rate limit for the client; nil for none.
