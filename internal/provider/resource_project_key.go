@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -44,40 +42,6 @@ func NewProjectKeyResource() resource.Resource {
 
 type projectKeyResource struct {
 	data *providerData
-}
-
-// projectKeyModel is sentry_project_key: where the key lives, and the key
-// as Sentry answers for it. The computed objects are types.Object, which
-// a plan may hold unknown.
-type projectKeyModel struct {
-	Organization      types.String    `tfsdk:"organization"`
-	Project           types.String    `tfsdk:"project"`
-	ID                types.String    `tfsdk:"id"`
-	Name              types.String    `tfsdk:"name"`
-	Label             types.String    `tfsdk:"label"`
-	Public            types.String    `tfsdk:"public"`
-	Secret            types.String    `tfsdk:"secret"`
-	ProjectID         types.Int64     `tfsdk:"project_id"`
-	IsActive          types.Bool      `tfsdk:"is_active"`
-	RateLimit         *rateLimitModel `tfsdk:"rate_limit"`
-	DSN               types.Object    `tfsdk:"dsn"`
-	BrowserSDKVersion types.String    `tfsdk:"browser_sdk_version"`
-	BrowserSDK        types.Object    `tfsdk:"browser_sdk"`
-	DateCreated       types.String    `tfsdk:"date_created"`
-	Loader            types.Object    `tfsdk:"dynamic_sdk_loader_options"`
-	UseCase           types.String    `tfsdk:"use_case"`
-}
-
-type rateLimitModel struct {
-	Window types.Int64 `tfsdk:"window"`
-	Count  types.Int64 `tfsdk:"count"`
-}
-
-// projectKeyIdentityModel is the resource identity of sentry_project_key.
-type projectKeyIdentityModel struct {
-	Organization types.String `tfsdk:"organization"`
-	Project      types.String `tfsdk:"project"`
-	ID           types.String `tfsdk:"id"`
 }
 
 // Limits Sentry enforces on what it stores.
@@ -314,45 +278,6 @@ func (r *projectKeyResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-// importIDPattern is the import ID: organization/project/key id.
-var importIDPattern = regexp.MustCompile(`^([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)/([0-9a-f]{32})$`)
-
-func (r *projectKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var ident projectKeyIdentityModel
-	switch {
-	case req.ID != "":
-		m := importIDPattern.FindStringSubmatch(req.ID)
-		if m == nil {
-			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
-				"The import ID %q is not of the form organization/project/key_id, such as acme/web/0123456789abcdef0123456789abcdef: "+
-					"the organization's and the project's slug (or numeric id) and the key's id, its 32-character public key.", req.ID))
-			return
-		}
-		ident = projectKeyIdentityModel{Organization: types.StringValue(m[1]), Project: types.StringValue(m[2]), ID: types.StringValue(m[3])}
-	case req.Identity != nil:
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		whole := strings.Join([]string{ident.Organization.ValueString(), ident.Project.ValueString(), ident.ID.ValueString()}, "/")
-		if !importIDPattern.MatchString(whole) {
-			resp.Diagnostics.AddError("Invalid Import Identity", fmt.Sprintf(
-				"The identity {organization = %q, project = %q, id = %q} does not name a client key: organization and project are slugs or numeric ids, "+
-					"id is the key's 32-character public key in lowercase hexadecimal.", ident.Organization.ValueString(), ident.Project.ValueString(), ident.ID.ValueString()))
-			return
-		}
-	default:
-		resp.Diagnostics.AddError("Missing Import ID", "Import a client key by ID (organization/project/key_id) or by identity.")
-		return
-	}
-	for name, v := range map[string]types.String{"organization": ident.Organization, "project": ident.Project, "id": ident.ID} {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
-	}
-	if resp.Identity != nil {
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
-	}
-}
-
 func (r *projectKeyResource) configured(diags *diag.Diagnostics) bool {
 	if r.data == nil {
 		return configured(nil, diags)
@@ -368,42 +293,6 @@ func (r *projectKeyResource) setState(ctx context.Context, org, project string, 
 	if identity != nil {
 		diags.Append(identity.Set(ctx, projectKeyIdentityModel{Organization: organization, Project: proj, ID: types.StringValue(key.ID)})...)
 	}
-}
-
-// sameArguments reports whether every argument but organization and
-// project is the same in m and other.
-func (m projectKeyModel) sameArguments(other projectKeyModel) bool {
-	return m.Name.Equal(other.Name) && m.IsActive.Equal(other.IsActive) && m.rateLimitObject().Equal(other.rateLimitObject()) &&
-		m.BrowserSDKVersion.Equal(other.BrowserSDKVersion) && m.Loader.Equal(other.Loader)
-}
-
-// rateLimit returns the planned rate limit for the client; nil for none.
-func (m projectKeyModel) rateLimit() *sentry.RateLimit {
-	if m.RateLimit == nil {
-		return nil
-	}
-	return &sentry.RateLimit{Window: m.RateLimit.Window.ValueInt64(), Count: m.RateLimit.Count.ValueInt64()}
-}
-
-// loader returns the loader flags the plan knows, nil when it knows none.
-// Sentry merges them into the key's options, so a flag left out keeps
-// Sentry's value.
-func (m projectKeyModel) loader() *sentry.LoaderOptions {
-	if !known(m.Loader) {
-		return nil
-	}
-	var o sentry.LoaderOptions
-	set := false
-	for _, f := range loaderFlags {
-		if v, ok := m.Loader.Attributes()[f.name].(types.Bool); ok && known(v) {
-			b := v.ValueBool()
-			*f.field(&o), set = &b, true
-		}
-	}
-	if !set {
-		return nil
-	}
-	return &o
 }
 
 // known reports whether a value is neither null nor unknown.

@@ -12,7 +12,79 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
+
+// projectKeyModel is sentry_project_key: where the key lives, and the key
+// as Sentry answers for it. The computed objects are types.Object, which
+// a plan may hold unknown.
+type projectKeyModel struct {
+	Organization      types.String    `tfsdk:"organization"`
+	Project           types.String    `tfsdk:"project"`
+	ID                types.String    `tfsdk:"id"`
+	Name              types.String    `tfsdk:"name"`
+	Label             types.String    `tfsdk:"label"`
+	Public            types.String    `tfsdk:"public"`
+	Secret            types.String    `tfsdk:"secret"`
+	ProjectID         types.Int64     `tfsdk:"project_id"`
+	IsActive          types.Bool      `tfsdk:"is_active"`
+	RateLimit         *rateLimitModel `tfsdk:"rate_limit"`
+	DSN               types.Object    `tfsdk:"dsn"`
+	BrowserSDKVersion types.String    `tfsdk:"browser_sdk_version"`
+	BrowserSDK        types.Object    `tfsdk:"browser_sdk"`
+	DateCreated       types.String    `tfsdk:"date_created"`
+	Loader            types.Object    `tfsdk:"dynamic_sdk_loader_options"`
+	UseCase           types.String    `tfsdk:"use_case"`
+}
+
+type rateLimitModel struct {
+	Window types.Int64 `tfsdk:"window"`
+	Count  types.Int64 `tfsdk:"count"`
+}
+
+// projectKeyIdentityModel is the resource identity of sentry_project_key.
+type projectKeyIdentityModel struct {
+	Organization types.String `tfsdk:"organization"`
+	Project      types.String `tfsdk:"project"`
+	ID           types.String `tfsdk:"id"`
+}
+
+// sameArguments reports whether every argument but organization and
+// project is the same in m and other.
+func (m projectKeyModel) sameArguments(other projectKeyModel) bool {
+	return m.Name.Equal(other.Name) && m.IsActive.Equal(other.IsActive) && m.rateLimitObject().Equal(other.rateLimitObject()) &&
+		m.BrowserSDKVersion.Equal(other.BrowserSDKVersion) && m.Loader.Equal(other.Loader)
+}
+
+// rateLimit returns the planned rate limit for the client; nil for none.
+func (m projectKeyModel) rateLimit() *sentry.RateLimit {
+	if m.RateLimit == nil {
+		return nil
+	}
+	return &sentry.RateLimit{Window: m.RateLimit.Window.ValueInt64(), Count: m.RateLimit.Count.ValueInt64()}
+}
+
+// loader returns the loader flags the plan knows, nil when it knows none.
+// Sentry merges them into the key's options, so a flag left out keeps
+// Sentry's value.
+func (m projectKeyModel) loader() *sentry.LoaderOptions {
+	if !known(m.Loader) {
+		return nil
+	}
+	var o sentry.LoaderOptions
+	set := false
+	for _, f := range loaderFlags {
+		if v, ok := m.Loader.Attributes()[f.name].(types.Bool); ok && known(v) {
+			b := v.ValueBool()
+			*f.field(&o), set = &b, true
+		}
+	}
+	if !set {
+		return nil
+	}
+	return &o
+}
 
 // checkKept compares what was planned with what Sentry answered after a
 // create or update, which is the new state. Terraform rejects a provider

@@ -1,0 +1,51 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// importIDPattern is the import ID: organization/project/key id.
+var importIDPattern = regexp.MustCompile(`^([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)/([0-9a-f]{32})$`)
+
+func (r *projectKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var ident projectKeyIdentityModel
+	switch {
+	case req.ID != "":
+		m := importIDPattern.FindStringSubmatch(req.ID)
+		if m == nil {
+			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf(
+				"The import ID %q is not of the form organization/project/key_id, such as acme/web/0123456789abcdef0123456789abcdef: "+
+					"the organization's and the project's slug (or numeric id) and the key's id, its 32-character public key.", req.ID))
+			return
+		}
+		ident = projectKeyIdentityModel{Organization: types.StringValue(m[1]), Project: types.StringValue(m[2]), ID: types.StringValue(m[3])}
+	case req.Identity != nil:
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		whole := strings.Join([]string{ident.Organization.ValueString(), ident.Project.ValueString(), ident.ID.ValueString()}, "/")
+		if !importIDPattern.MatchString(whole) {
+			resp.Diagnostics.AddError("Invalid Import Identity", fmt.Sprintf(
+				"The identity {organization = %q, project = %q, id = %q} does not name a client key: organization and project are slugs or numeric ids, "+
+					"id is the key's 32-character public key in lowercase hexadecimal.", ident.Organization.ValueString(), ident.Project.ValueString(), ident.ID.ValueString()))
+			return
+		}
+	default:
+		resp.Diagnostics.AddError("Missing Import ID", "Import a client key by ID (organization/project/key_id) or by identity.")
+		return
+	}
+	for name, v := range map[string]types.String{"organization": ident.Organization, "project": ident.Project, "id": ident.ID} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
+	}
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
+	}
+}
