@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -92,7 +93,7 @@ func (p *sentryProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 
 func (p *sentryProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads Sentry client keys (DSNs) through Sentry's REST API, from sentry.io or a self-hosted Sentry.",
+		MarkdownDescription: "Reads and manages Sentry client keys (DSNs) through Sentry's REST API, on sentry.io or a self-hosted Sentry.",
 		Attributes: map[string]schema.Attribute{
 			"token": schema.StringAttribute{
 				MarkdownDescription: "A Sentry auth token, sent as `Authorization: Bearer <token>`. " +
@@ -241,15 +242,22 @@ func resolveSettings(config sentryProviderModel, getenv func(string) string) (se
 	var s settings
 	var diags diag.Diagnostics
 
-	if config.Token.IsUnknown() {
-		diags.AddAttributeError(path.Root("token"), "Unknown Sentry Auth Token",
-			"The provider cannot read Sentry because the token depends on a value that is only known after apply. "+
-				"Set token to a value known at plan time, or use the "+EnvAuthToken+" environment variable.")
-	}
-	if config.BaseURL.IsUnknown() {
-		diags.AddAttributeError(path.Root("base_url"), "Unknown Sentry Base URL",
-			"The provider cannot read Sentry because base_url depends on a value that is only known after apply. "+
-				"Set base_url to a value known at plan time, or use the "+EnvBaseURL+" environment variable.")
+	for _, a := range []struct {
+		value          attr.Value
+		name, summary  string
+		environmentVar string
+	}{
+		{config.Token, "token", "Unknown Sentry Auth Token", EnvAuthToken},
+		{config.BaseURL, "base_url", "Unknown Sentry Base URL", EnvBaseURL},
+		{config.Region, "region", "Unknown Sentry Region", EnvRegion},
+		{config.MaxRetries, "max_retries", "Unknown Maximum Retries", EnvMaxRetries},
+		{config.RequestTimeout, "request_timeout", "Unknown Request Timeout", EnvRequestTimeout},
+	} {
+		if a.value.IsUnknown() {
+			diags.AddAttributeError(path.Root(a.name), a.summary, fmt.Sprintf(
+				"The provider cannot be configured while %s depends on a value that is only known after apply. "+
+					"Set %s to a value known at plan time, or use the %s environment variable.", a.name, a.name, a.environmentVar))
+		}
 	}
 	if diags.HasError() {
 		return s, diags
@@ -273,10 +281,6 @@ func resolveSettings(config sentryProviderModel, getenv func(string) string) (se
 				"Create a token under Settings > Auth Tokens in Sentry with the project:read scope.")
 	}
 
-	if config.Region.IsUnknown() {
-		diags.AddAttributeError(path.Root("region"), "Unknown Sentry Region",
-			"region depends on a value that is only known after apply; set it to a value known at plan time.")
-	}
 	// An argument wins over any environment variable; base_url and region
 	// cannot both be set (ConfigValidators), and neither can their
 	// environment variables.
@@ -308,9 +312,6 @@ func resolveSettings(config sentryProviderModel, getenv func(string) string) (se
 
 	s.maxRetries = sentry.DefaultMaxRetries
 	switch v := getenv(EnvMaxRetries); {
-	case config.MaxRetries.IsUnknown():
-		diags.AddAttributeError(path.Root("max_retries"), "Unknown Maximum Retries",
-			"max_retries depends on a value that is only known after apply; set it to a value known at plan time.")
 	case !config.MaxRetries.IsNull():
 		s.maxRetries = int(config.MaxRetries.ValueInt64())
 	case v != "":
@@ -324,9 +325,6 @@ func resolveSettings(config sentryProviderModel, getenv func(string) string) (se
 
 	s.requestTimeout = sentry.DefaultRequestTimeout
 	switch v := getenv(EnvRequestTimeout); {
-	case config.RequestTimeout.IsUnknown():
-		diags.AddAttributeError(path.Root("request_timeout"), "Unknown Request Timeout",
-			"request_timeout depends on a value that is only known after apply; set it to a value known at plan time.")
 	case !config.RequestTimeout.IsNull():
 		s.requestTimeout, _ = time.ParseDuration(config.RequestTimeout.ValueString())
 	case v != "":
