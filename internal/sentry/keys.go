@@ -129,27 +129,25 @@ func (s KeyStatus) valid() error {
 	return fmt.Errorf("status %q is not one of active or inactive", string(s))
 }
 
-// ListProjectKeys returns every client key of a project, in the order Sentry
-// gives them (newest first), following every cursor. organization and project
-// are slugs or numeric ids.
-func (c *Client) ListProjectKeys(ctx context.Context, organization, project string, status KeyStatus) ([]ProjectKey, error) {
+// ProjectKeyPages returns a pager over a project's keys (newest first); no
+// request yet. organization and project are slugs or numeric ids.
+func (c *Client) ProjectKeyPages(organization, project string, status KeyStatus) (*Pages[ProjectKey], error) {
 	u, q, err := c.projectKeysRequest(organization, project, status)
 	if err != nil {
 		return nil, err
 	}
-	return listAll[ProjectKey](ctx, c, "project-keys", u, q, projectKeysFields(organization, project, status))
+	fields := map[string]any{"organization": organization, "project": project, "status": string(status)}
+	return newPages[ProjectKey](c, "project-keys", u, q, fields), nil
 }
 
-// EachProjectKeysPage calls each with every page of a project's client keys,
-// in order (newest first), following every cursor like ListProjectKeys. The
-// request for the next page overlaps each's work on the current one. An
-// error from each stops the listing and is returned.
-func (c *Client) EachProjectKeysPage(ctx context.Context, organization, project string, status KeyStatus, each func([]ProjectKey) error) error {
-	u, q, err := c.projectKeysRequest(organization, project, status)
+// ListProjectKeys returns every client key of a project, in the order Sentry
+// gives them (newest first), following every cursor.
+func (c *Client) ListProjectKeys(ctx context.Context, organization, project string, status KeyStatus) ([]ProjectKey, error) {
+	p, err := c.ProjectKeyPages(organization, project, status)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return eachPage(ctx, c, "project-keys", u, q, projectKeysFields(organization, project, status), each)
+	return p.all(ctx)
 }
 
 func (c *Client) projectKeysRequest(organization, project string, status KeyStatus) (*url.URL, url.Values, error) {
@@ -165,10 +163,6 @@ func (c *Client) projectKeysRequest(organization, project string, status KeyStat
 		q.Set("status", string(status))
 	}
 	return u, q, nil
-}
-
-func projectKeysFields(organization, project string, status KeyStatus) map[string]any {
-	return map[string]any{"organization": organization, "project": project, "status": string(status)}
 }
 
 // GetProjectKey returns one client key by its id (the public key).
@@ -187,46 +181,3 @@ func (c *Client) GetProjectKey(ctx context.Context, organization, project, keyID
 	}
 	return &key, nil
 }
-
-// KeyPager reads a project's client keys one page (up to PerPage keys) per
-// call, newest first, for callers that pull pages as they need them. It has
-// the guards of ListProjectKeys: a repeated cursor, more than Config.MaxPages
-// pages and an unreadable Link header are errors; a page without a Link
-// header is the last. It is not safe for concurrent use.
-type KeyPager struct {
-	c      *Client
-	walk   *pageWalker
-	fields map[string]any
-	total  int
-}
-
-// ProjectKeysPager returns a KeyPager over a project's client keys. It makes
-// no request.
-func (c *Client) ProjectKeysPager(organization, project string, status KeyStatus) (*KeyPager, error) {
-	u, q, err := c.projectKeysRequest(organization, project, status)
-	if err != nil {
-		return nil, err
-	}
-	return &KeyPager{c: c, walk: newPageWalker(c, "project-keys", u, q), fields: projectKeysFields(organization, project, status)}, nil
-}
-
-// Next requests the next page and returns its keys (an empty, non-nil slice
-// for an empty page). It sends one request (retries aside). Once it has
-// failed, it returns the same error without a request; called after Done, it
-// returns an error.
-func (p *KeyPager) Next(ctx context.Context) ([]ProjectKey, error) {
-	raw, err := p.walk.next(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := decodePage[ProjectKey](ctx, p.c, p.walk.route, p.fields, raw, &p.total)
-	if err != nil {
-		p.walk.err = err
-		return nil, err
-	}
-	return keys, nil
-}
-
-// Done reports whether the last page has been read. It stays false after an
-// error, so that a loop on Done meets the error from Next.
-func (p *KeyPager) Done() bool { return p.walk.done && p.walk.err == nil }

@@ -47,7 +47,7 @@ func (c *Client) ListOrganizationProjectKeys(ctx context.Context, organization s
 	if opts.Status != KeyStatusAll {
 		q.Set("status", string(opts.Status))
 	}
-	return listAll[ProjectKey](ctx, c, "organization-project-keys", u, q, map[string]any{"organization": organization, "team": opts.Team, "status": string(opts.Status)})
+	return newPages[ProjectKey](c, "organization-project-keys", u, q, map[string]any{"organization": organization, "team": opts.Team, "status": string(opts.Status)}).all(ctx)
 }
 
 // Project is an organization's project as the projects list returns it.
@@ -92,7 +92,7 @@ func (c *Client) ListOrganizationProjects(ctx context.Context, organization stri
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Project](ctx, c, "organization-projects", u, url.Values{}, map[string]any{"organization": organization})
+	return newPages[Project](c, "organization-projects", u, url.Values{}, map[string]any{"organization": organization}).all(ctx)
 }
 
 // KeysByProjectOptions narrows ListKeysByProject.
