@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 // ProjectKey is one client key as Sentry serializes it. Fields that older
@@ -180,4 +182,11 @@ func (c *Client) GetProjectKey(ctx context.Context, organization, project, keyID
 		return nil, err
 	}
 	return &key, nil
+}
+
+// TrimName trims a key name the way Sentry stores it: Django REST framework
+// strips it with Python's str.strip(), which removes Unicode white space and
+// also the separators U+001C to U+001F.
+func TrimName(name string) string {
+	return strings.TrimFunc(name, func(r rune) bool { return unicode.IsSpace(r) || ('\x1c' <= r && r <= '\x1f') })
 }

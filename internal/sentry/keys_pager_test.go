@@ -127,3 +127,27 @@ func TestProjectKeyPages(t *testing.T) {
 		}
 	})
 }
+
+// TestTrimName pins Python's str.strip(), which Sentry applies to names:
+// exactly the characters for which Python's str.isspace() is true.
+func TestTrimName(t *testing.T) {
+	// [hex(c) for c in range(0x110000) if chr(c).isspace()], Python 3.
+	pySpace := map[rune]bool{0x9: true, 0xa: true, 0xb: true, 0xc: true, 0xd: true, 0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true,
+		0x20: true, 0x85: true, 0xa0: true, 0x1680: true, 0x2028: true, 0x2029: true, 0x202f: true, 0x205f: true, 0x3000: true}
+	for r := rune(0x2000); r <= 0x200a; r++ {
+		pySpace[r] = true
+	}
+	for r := rune(0); r <= 0x10ffff; r++ {
+		in := string(r) + "web" + string(r)
+		want := in
+		if pySpace[r] {
+			want = "web"
+		}
+		if got := TrimName(in); got != want {
+			t.Errorf("TrimName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := TrimName(" \x1c a  b\u3000\n"); got != "a  b" {
+		t.Errorf("TrimName kept %q", got)
+	}
+}

@@ -73,6 +73,7 @@ func (c *Client) CreateProjectKey(ctx context.Context, organization, project str
 		return nil, err
 	}
 	start := c.now()
+	key.Name = TrimName(key.Name)
 	resp, st, err := c.do(ctx, call{method: http.MethodPost, route: "project-keys", url: u, body: key})
 	if err == nil {
 		var created ProjectKey
@@ -86,7 +87,7 @@ func (c *Client) CreateProjectKey(ctx context.Context, organization, project str
 	if !mayHaveCreated(st, err) {
 		return nil, err
 	}
-	name := strings.TrimSpace(key.Name)
+	name := key.Name
 	ambiguous := &AmbiguousCreateError{Organization: organization, Project: project, Name: name, Err: err}
 	if name == "" {
 		return nil, ambiguous
@@ -164,7 +165,7 @@ func (c *Client) findCreatedKey(ctx context.Context, organization, project, name
 	var candidates []ProjectKey
 	dated := true
 	for _, k := range keys {
-		if _, ours := c.created.Load(k.ID); k.Name != name || ours {
+		if _, ours := c.created.Load(k.ID); TrimName(k.Name) != name || ours {
 			// Another key, or one this client already made or adopted for
 			// another create of the same name.
 			continue
@@ -207,6 +208,7 @@ func (c *Client) UpdateProjectKey(ctx context.Context, organization, project, ke
 	if err != nil {
 		return nil, err
 	}
+	key.Name = TrimName(key.Name)
 	resp, _, err := c.do(ctx, call{method: http.MethodPut, route: "project-key", url: u, body: key})
 	if err != nil {
 		return nil, err

@@ -110,7 +110,7 @@ func TestCreateProjectKeySendsOnlyWhatPostHonours(t *testing.T) {
 		key  ProjectKeyCreate
 		want map[string]any
 	}{
-		{"name and rate limit", ProjectKeyCreate{Name: "web", RateLimit: &RateLimit{Window: 60, Count: 100}},
+		{"name (trimmed as Sentry trims it) and rate limit", ProjectKeyCreate{Name: "\u3000web\x1f ", RateLimit: &RateLimit{Window: 60, Count: 100}},
 			map[string]any{"name": "web", "rateLimit": map[string]any{"window": 60.0, "count": 100.0}}},
 		{"nothing: Sentry picks a name, no limit", ProjectKeyCreate{}, map[string]any{}},
 	}
@@ -445,7 +445,7 @@ func TestUpdateProjectKeyBody(t *testing.T) {
 		key  ProjectKeyUpdate
 		want string
 	}{
-		{"everything", ProjectKeyUpdate{Name: "web", IsActive: true, RateLimit: &RateLimit{Window: 3600, Count: 1000}, BrowserSDKVersion: "9.x",
+		{"everything", ProjectKeyUpdate{Name: " web\u00a0", IsActive: true, RateLimit: &RateLimit{Window: 3600, Count: 1000}, BrowserSDKVersion: "9.x",
 			DynamicSDKLoaderOptions: &LoaderOptions{HasReplay: &no, HasFeedback: &yes}},
 			`{"name":"web","isActive":true,"rateLimit":{"window":3600,"count":1000},"browserSdkVersion":"9.x","dynamicSdkLoaderOptions":{"hasReplay":false,"hasFeedback":true}}`},
 		{"the least: the limit cleared, name and loader options kept", ProjectKeyUpdate{BrowserSDKVersion: "10.x"},
