@@ -133,6 +133,10 @@ type TransportError struct {
 	Attempts int
 	// Timeout is true when the last attempt ran out of time.
 	Timeout bool
+	// NotSent is true when the request surely never reached Sentry: every
+	// attempt failed to connect (DNS, dial, TLS handshake or certificate)
+	// or was refused with a 429. A create that failed so created nothing.
+	NotSent bool
 	Err     error
 }
 
@@ -144,6 +148,9 @@ func (e *TransportError) Error() string {
 	s := fmt.Sprintf("%s %s: %s", e.Method, e.URL, what)
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	if e.NotSent {
+		s += " before reaching Sentry"
 	}
 	return s + ": " + e.Err.Error()
 }

@@ -158,7 +158,8 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 		case errors.As(err, &tooLarge):
 			return nil, st, tooLarge
 		}
-		return nil, st, &TransportError{Method: cl.method, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: unwrapURLError(err)}
+		return nil, st, &TransportError{Method: cl.method, URL: display, Attempts: st.attempts, Timeout: isTimeout(err),
+			NotSent: !st.applied && !st.earlierApplied, Err: unwrapURLError(err)}
 	}
 	defer resp.Body.Close()
 

@@ -3,7 +3,6 @@ package sentry
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // checkRetry implements retryablehttp.CheckRetry. It decides whether an
@@ -21,12 +22,10 @@ import (
 //   - GET, PUT and DELETE are on a server error (5xx except 501), a timeout
 //     or a broken connection: reading again, sending the whole desired state
 //     again or deleting again does no harm;
-//   - a POST is only when it surely did not reach Sentry: a 429, or a
-//     failure to connect (a refused connection, a DNS failure, any dial
-//     error) before the transport had a connection for it (see
+//   - a POST is only when it surely did not reach Sentry (see
 //     surelyNotSent). Anything later may have created a key, and the create
-//     looks for it instead of sending it again;
-//   - nothing is after the caller cancelled, and nothing is on a redirect to
+//     reads the key it asked for instead (see CreateProjectKey);
+//   - nothing is after the caller cancelled, on a 501, on a redirect to
 //     another host, a body over the size limit or a certificate that does
 //     not verify: a retry cannot change those.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -35,41 +34,31 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		st = &requestState{method: http.MethodGet}
 	}
 	st.observe(resp, err)
+	var redirErr *RedirectError
+	var tooLarge *BodyTooLargeError
+	if errors.As(err, &redirErr) || errors.As(err, &tooLarge) {
+		return false, nil
+	}
+	// The library's policy: not after the caller gave up, a 429, a 5xx
+	// but 501, any failure but a certificate that does not verify.
+	retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	if err != nil {
-		var redirErr *RedirectError
-		var tooLarge *BodyTooLargeError
-		var verifyErr *tls.CertificateVerificationError
-		var authorityErr x509.UnknownAuthorityError
-		var hostErr x509.HostnameError
-		var invalidErr x509.CertificateInvalidError
-		switch {
-		case errors.As(err, &redirErr), errors.As(err, &tooLarge), errors.As(err, &verifyErr),
-			errors.As(err, &authorityErr), errors.As(err, &hostErr), errors.As(err, &invalidErr):
-			// Retrying cannot fix a redirect to another host, a body
-			// larger than any API answer or a certificate that does not
-			// verify.
-			return false, nil
-		}
-		return st.method != http.MethodPost || !st.applied, nil
+	if st.method == http.MethodPost && retry && (resp == nil || resp.StatusCode != http.StatusTooManyRequests) {
+		return !st.applied, nil
 	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return true, nil
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		return st.method != http.MethodPost, nil
-	}
-	return false, nil
+	return retry, nil
 }
 
 // surelyNotSent reports whether a failed attempt cannot have reached Sentry:
 // the pacer never let it go (the caller gave up while it waited), or the
 // transport never had a connection for it (the httptrace GotConn hook did
-// not fire) and the error is one of connecting: a DNS failure or a dial
-// error such as a refused connection. Both of the latter must hold, so that
-// a transport that does not report GotConn cannot make a write look unsent.
+// not fire, which it does after the TLS handshake) and the error is one of
+// connecting: a DNS failure, a dial error such as a refused connection, or a
+// TLS handshake or certificate failure. Both of the latter must hold, so
+// that a transport that does not report GotConn cannot make a write look
+// unsent.
 func surelyNotSent(st *requestState, err error) bool {
 	if !st.dispatched.Load() {
 		return true
@@ -77,12 +66,22 @@ func surelyNotSent(st *requestState, err error) bool {
 	if st.sent.Load() {
 		return false
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
+	var (
+		dnsErr    *net.DNSError
+		certErr   *tls.CertificateVerificationError
+		recordErr tls.RecordHeaderError
+		alertErr  tls.AlertError
+		opErr     *net.OpError
+	)
+	switch {
+	case errors.As(err, &dnsErr), errors.As(err, &certErr), errors.As(err, &recordErr), errors.As(err, &alertErr),
+		errors.Is(err, http.ErrSchemeMismatch):
 		return true
+	case errors.As(err, &opErr):
+		// "remote error" and "local error" are TLS alerts of the handshake.
+		return opErr.Op == "dial" || opErr.Op == "proxyconnect" || opErr.Op == "remote error" || opErr.Op == "local error"
 	}
-	var opErr *net.OpError
-	return errors.As(err, &opErr) && opErr.Op == "dial"
+	return false
 }
 
 // backoffPolicy computes the wait before a retry.
