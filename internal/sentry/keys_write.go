@@ -221,20 +221,21 @@ func (c *Client) UpdateProjectKey(ctx context.Context, organization, project, ke
 }
 
 // DeleteProjectKey deletes a key (DELETE .../keys/{key_id}/). It is retried
-// on 429, 5xx, timeouts and broken connections. A 404 after an earlier
-// attempt that may have been carried out (a 5xx, or a failure after sending)
-// is success: that attempt deleted the key. A 404 otherwise is returned as
-// the *APIError, so the caller can tell a key that was already gone.
+// on 429, 5xx, timeouts and broken connections. It is done on 204, on a 2xx
+// with an empty or JSON body, and on a 404 that carries Sentry's JSON detail:
+// the key is gone, whichever attempt (or whoever) deleted it. An empty 404 is
+// sentry.io's gateway answering for an unknown organization, and stays an
+// *APIError; a 2xx page that is not JSON is a *NotJSONError.
 func (c *Client) DeleteProjectKey(ctx context.Context, organization, project, keyID string) error {
 	u, err := c.endpointURL("projects/%s/%s/keys/%s/", organization, project, keyID)
 	if err != nil {
 		return err
 	}
-	_, st, err := c.do(ctx, call{method: http.MethodDelete, route: "project-key", url: u})
+	_, _, err = c.do(ctx, call{method: http.MethodDelete, route: "project-key", url: u})
 	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && st.earlierApplied {
-		c.log.Debug(ctx, "A retried Sentry client key delete found the key gone: an earlier attempt deleted it", map[string]any{
-			"organization": organization, "project": project, "key_id": keyID, "attempts": apiErr.Attempts,
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail != "" {
+		c.log.Debug(ctx, "Sentry answered a client key delete with 404: the key is gone", map[string]any{
+			"organization": organization, "project": project, "key_id": keyID, "attempts": apiErr.Attempts, "detail": apiErr.Detail,
 		})
 		return nil
 	}

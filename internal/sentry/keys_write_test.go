@@ -524,24 +524,40 @@ func TestDeleteProjectKey(t *testing.T) {
 		fmt.Fprint(w, `{"detail": "The requested resource does not exist"}`)
 	}
 	deleted := func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
+	failed := func(w http.ResponseWriter) {
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"detail": "Internal Error", "errorId": "abc"}`)
+	}
 	limited := func(w http.ResponseWriter) {
 		w.Header().Set("X-Sentry-Rate-Limit-Remaining", "0")
 		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()))
 		w.WriteHeader(http.StatusTooManyRequests)
 	}
+	page := func(status int) func(http.ResponseWriter) {
+		return func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			fmt.Fprint(w, "<html><title>Sign in</title></html>")
+		}
+	}
 	cases := []struct {
-		name     string
-		answers  []func(w http.ResponseWriter)
-		wantGone bool // want the 404 as an APIError
+		name    string
+		answers []func(w http.ResponseWriter)
+		// want is the status of the error wanted; 0 wants success.
+		want int
 	}{
-		{"204", []func(http.ResponseWriter){deleted}, false},
-		{"200 with an empty body, as a proxy may answer", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusOK) }}, false},
-		{"502 then 204", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, deleted}, false},
-		{"dropped then 204", []func(http.ResponseWriter){dropConnection, deleted}, false},
-		{"404 after a 502: the first attempt deleted it", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, gone}, false},
-		{"404 after a dropped connection", []func(http.ResponseWriter){dropConnection, gone}, false},
-		{"404 at once", []func(http.ResponseWriter){gone}, true},
-		{"404 after a 429, which deletes nothing", []func(http.ResponseWriter){limited, gone}, true},
+		{"204", []func(http.ResponseWriter){deleted}, 0},
+		{"200 with an empty body, as a proxy may answer", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusOK) }}, 0},
+		{"200 with JSON", []func(http.ResponseWriter){func(w http.ResponseWriter) { fmt.Fprint(w, `{}`) }}, 0},
+		{"502 then 204", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, deleted}, 0},
+		{"dropped then 204", []func(http.ResponseWriter){dropConnection, deleted}, 0},
+		{"404 after a 502: the first attempt deleted it", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, gone}, 0},
+		{"404 after a dropped connection", []func(http.ResponseWriter){dropConnection, gone}, 0},
+		{"404 at once: already gone", []func(http.ResponseWriter){gone}, 0},
+		{"500, 429, then 404", []func(http.ResponseWriter){failed, limited, gone}, 0},
+		{"an empty 404: sentry.io's unknown organization", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusNotFound) }}, http.StatusNotFound},
+		{"a 404 page", []func(http.ResponseWriter){page(http.StatusNotFound)}, http.StatusNotFound},
+		{"a 200 page is never deleted", []func(http.ResponseWriter){page(http.StatusOK)}, http.StatusOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -551,16 +567,23 @@ func TestDeleteProjectKey(t *testing.T) {
 				}
 				tc.answers[min(n, len(tc.answers))-1](w)
 			})
-			err := newTestClient(t, rec).DeleteProjectKey(context.Background(), "acme", "web", "abc")
+			log := &captureLogger{}
+			err := newTestClient(t, rec, func(c *Config) { c.Logger = log }).DeleteProjectKey(context.Background(), "acme", "web", "abc")
 			var apiErr *APIError
+			var notJSON *NotJSONError
 			switch {
-			case tc.wantGone && (!errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound):
-				t.Fatalf("err = %v, want the 404 as an APIError", err)
-			case !tc.wantGone && err != nil:
+			case tc.want == 0 && err != nil:
 				t.Fatalf("err = %v, want success", err)
+			case tc.want == http.StatusOK && !errors.As(err, &notJSON):
+				t.Fatalf("err = %v, want a NotJSONError", err)
+			case tc.want == http.StatusNotFound && (!errors.As(err, &apiErr) || apiErr.StatusCode != tc.want):
+				t.Fatalf("err = %v, want the %d as an APIError", err, tc.want)
 			}
 			if rec.count() != len(tc.answers) {
 				t.Fatalf("made %d requests, want %d", rec.count(), len(tc.answers))
+			}
+			if ended := log.has("Debug", "the key is gone"); ended != (tc.want == 0 && strings.Contains(tc.name, "404")) {
+				t.Errorf("a 404 that ended the delete was logged: %t", ended)
 			}
 		})
 	}

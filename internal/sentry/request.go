@@ -1,6 +1,7 @@
 package sentry
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -171,14 +172,13 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 
 	r := &response{status: resp.StatusCode, header: resp.Header, body: rbody}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if resp.StatusCode == http.StatusNoContent || cl.method == http.MethodDelete {
-			// Nothing to read: Sentry answers a delete with 204.
+		// Sentry answers a delete with 204 and nothing else without a
+		// JSON body; a page (an SSO login, say) is not Sentry's answer.
+		empty := len(bytes.TrimSpace(rbody)) == 0
+		if looksLikeJSON(rbody) || empty && (resp.StatusCode == http.StatusNoContent || cl.method == http.MethodDelete) {
 			return r, st, nil
 		}
-		if !looksLikeJSON(rbody) {
-			return nil, st, &NotJSONError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Title: htmlTitle(rbody)}
-		}
-		return r, st, nil
+		return nil, st, &NotJSONError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Title: htmlTitle(rbody)}
 	}
 	apiErr := &APIError{
 		Method:         cl.method,
