@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -83,6 +84,9 @@ type Client struct {
 	userAgent string
 	maxPages  int
 	maxBody   int64
+	// retries is Config.MaxRetries: each request may take 1 + retries
+	// attempts (a create's reads and resends count against its own).
+	retries int
 	// timeout bounds each attempt from the moment the pacer admits it
 	// until its body is read (see transport).
 	timeout time.Duration
@@ -94,10 +98,9 @@ type Client struct {
 	clock *serverClock
 	// now is the local clock; tests replace it.
 	now func() time.Time
-	// created holds the ids of the keys this client created or adopted:
-	// the search after an ambiguous create never takes one of them, so two
-	// resources that create keys of the same name cannot end up with one.
-	created sync.Map
+	// ignoresPublic is set once the server answered a create with
+	// another public key than the one sent (see CreateProjectKey).
+	ignoresPublic atomic.Bool
 }
 
 // New returns a Client for cfg. It makes no request.
@@ -144,6 +147,7 @@ func New(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		maxPages:  maxPages,
 		maxBody:   maxBodyBytes,
+		retries:   retries,
 		timeout:   timeout,
 		log:       log,
 		clock:     &serverClock{},
@@ -176,8 +180,9 @@ func New(cfg Config) (*Client, error) {
 		},
 		// Logging goes through Logger with the request's context; the
 		// library's own logger would write to stderr without it.
-		Logger:       nil,
-		RetryMax:     retries,
+		Logger: nil,
+		// Each call bounds its own attempts (see checkRetry).
+		RetryMax:     math.MaxInt32,
 		RetryWaitMin: c.backoff.min,
 		RetryWaitMax: c.backoff.max,
 		CheckRetry:   checkRetry,

@@ -5,7 +5,8 @@
 //
 // It owns everything about talking to Sentry: the base URL and its accepted
 // forms, bearer authentication, the user agent, bounded retries with back-off
-// (by method: a create is never sent twice once it may have reached Sentry),
+// (by method: a create that may have reached Sentry is read back by the
+// public key it sent, and sent again only when Sentry has no such key),
 // pacing by Sentry's rate-limit headers read on Sentry's clock, cursor
 // pagination and typed errors (field errors of a rejected write included). It
 // imports no Terraform package, so it can be tested and reused on its own.

@@ -91,7 +91,13 @@ func (e *NotJSONError) Error() string {
 	if e.Title != "" {
 		msg += fmt.Sprintf(", page title %q", e.Title)
 	}
-	return msg + ")"
+	msg += ")"
+	if e.Method == http.MethodPost && e.StatusCode != http.StatusCreated {
+		// Sentry answers a create with 201: another page is something
+		// in front of it, such as a single sign-on proxy.
+		msg += ", not Sentry's answer: nothing was created"
+	}
+	return msg
 }
 
 // PaginationError reports a listing the client cannot finish faithfully: a
@@ -320,9 +326,10 @@ func looksLikeJSON(body []byte) bool {
 // DecodeError is a JSON body that does not have the shape Sentry documents.
 type DecodeError struct {
 	// Method is the request's method; empty means GET.
-	Method string
-	URL    string
-	Err    error
+	Method     string
+	URL        string
+	StatusCode int
+	Err        error
 }
 
 func (e *DecodeError) Error() string {
@@ -339,46 +346,75 @@ func methodOrGet(m string) string {
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // AmbiguousCreateError is a create whose outcome is unknown: the request may
-// have reached Sentry (a 5xx answer, a timeout, a connection dropped after
-// sending, a success whose body could not be read), and the search for the
-// key it may have created did not find exactly one. The key may exist: the
-// user should look in Sentry and import it (or delete it) rather than create
-// another.
+// have reached Sentry (a 5xx answer, a timeout, a connection broken after
+// sending, a 201 whose body could not be read) and the client could not read
+// back whether it made the key. The user should look for the key in Sentry
+// and import it (or delete it) rather than create another.
 type AmbiguousCreateError struct {
 	// Organization and Project say where the key was created.
 	Organization, Project string
-	// Name is the name sent, trimmed as Sentry trims it; empty when the
-	// create asked Sentry to pick a name, which no search can recognise.
+	// Name is the name sent, trimmed as Sentry trims it.
 	Name string
-	// Candidates counts the keys of that name created since the request
-	// started: 0 or more than 1 (exactly one would have been adopted).
-	Candidates int
+	// KeyID is the id (the public key) the key has if the create made it:
+	// the one key to look for. Empty when the server ignores the public
+	// key a create sends.
+	KeyID string
+	// Created is the key a create made after an earlier attempt of it
+	// failed ambiguously on a server that ignores the public key: that
+	// attempt may have made another key, one of Candidates.
+	Created *ProjectKey
+	// Candidates are, on a server that ignores the public key, the keys of
+	// that name (newest first) that the create may have made; none is
+	// ever taken as the create's.
+	Candidates []ProjectKey
 	// Err is the failure of the create request itself.
 	Err error
-	// LookupErr is why the search did not finish: its own failure, or the
-	// caller's context error when the caller gave up before it began.
+	// LookupErr is why the client could not read the outcome: the read of
+	// the key or the listing failed, or the caller gave up.
 	LookupErr error
 }
 
 func (e *AmbiguousCreateError) Error() string {
 	var b strings.Builder
 	where := e.Organization + "/" + e.Project
-	if e.Name == "" {
-		fmt.Fprintf(&b, "creating a client key in %s may have succeeded (%v), and a key created without a name gets one Sentry picks, so it cannot be found: ", where, e.Err)
+	if e.Created != nil {
+		fmt.Fprintf(&b, "creating the client key %q in %s made the key %s, but an earlier attempt failed (%v) and may have made another", e.Name, where, e.Created.ID, e.Err)
 	} else {
 		fmt.Fprintf(&b, "creating the client key %q in %s may have succeeded (%v)", e.Name, where, e.Err)
-		switch {
-		case e.LookupErr != nil:
-			fmt.Fprintf(&b, ", and the search for it did not finish (%v): ", e.LookupErr)
-		case e.Candidates == 0:
-			b.WriteString(", and no key of that name created since is listed yet: ")
-		default:
-			fmt.Fprintf(&b, ", and %d keys of that name were created since: ", e.Candidates)
+	}
+	if e.LookupErr != nil {
+		fmt.Fprintf(&b, ", and reading the outcome failed (%v)", e.LookupErr)
+	}
+	if e.KeyID != "" {
+		fmt.Fprintf(&b, ": look for the key %s in Sentry, and import it (%s/%s) or delete it before creating it again", e.KeyID, where, e.KeyID)
+		return b.String()
+	}
+	b.WriteString("; this Sentry server ignores the public key a create sends, so the key cannot be told apart from others")
+	switch {
+	case e.LookupErr != nil:
+	case len(e.Candidates) == 0 && e.Name == "":
+		b.WriteString(" (a key created without a name gets one Sentry picks)")
+	case len(e.Candidates) == 0:
+		b.WriteString(" (no key of that name is listed yet)")
+	default:
+		b.WriteString(": keys of that name are")
+		for i, k := range e.Candidates {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, " %s (created %s)", k.ID, deref(k.DateCreated))
 		}
 	}
-	b.WriteString("a key may have been created; check the project's client keys in Sentry and import the new key (or delete it) before creating it again")
+	b.WriteString("; check the project's client keys in Sentry, and import the right key or delete the extra ones before creating it again")
 	return b.String()
 }
 
 // Unwrap returns the create's own failure.
 func (e *AmbiguousCreateError) Unwrap() error { return e.Err }
+
+func deref(s *string) string {
+	if s == nil {
+		return "at an unknown date"
+	}
+	return *s
+}

@@ -169,19 +169,22 @@ func (c *Client) projectKeysRequest(organization, project string, status KeyStat
 
 // GetProjectKey returns one client key by its id (the public key).
 func (c *Client) GetProjectKey(ctx context.Context, organization, project, keyID string) (*ProjectKey, error) {
+	k, _, err := c.getKey(ctx, organization, project, keyID, 0)
+	return k, err
+}
+
+// getKey reads a key within the given attempts (zero: the default).
+func (c *Client) getKey(ctx context.Context, organization, project, keyID string, attempts int) (*ProjectKey, *requestState, error) {
 	u, err := c.endpointURL("projects/%s/%s/keys/%s/", organization, project, keyID)
 	if err != nil {
-		return nil, err
+		return nil, &requestState{attempts: 1}, err
 	}
-	resp, _, err := c.do(ctx, call{method: http.MethodGet, route: "project-key", url: u})
+	resp, st, err := c.do(ctx, call{method: http.MethodGet, route: "project-key", url: u, attempts: attempts})
 	if err != nil {
-		return nil, err
+		return nil, st, err
 	}
-	var key ProjectKey
-	if err := decode(resp, http.MethodGet, u.Redacted(), &key); err != nil {
-		return nil, err
-	}
-	return &key, nil
+	k, err := decodeKey(resp, http.MethodGet, u.Redacted())
+	return k, st, err
 }
 
 // TrimName trims a key name the way Sentry stores it: Django REST framework

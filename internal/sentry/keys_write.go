@@ -2,7 +2,10 @@ package sentry
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -39,80 +42,151 @@ type ProjectKeyUpdate struct {
 	DynamicSDKLoaderOptions *LoaderOptions `json:"dynamicSdkLoaderOptions,omitempty"`
 }
 
-// createdKeyMargin widens the search after an ambiguous create: a key counts
-// as possibly created by the request when Sentry dated it no earlier than
-// this before the request started, read on Sentry's clock. The clock
-// estimate from Date headers is a lower bound (see serverClock), so the
-// margin only covers differences between Sentry's own machines (the one
-// that dates the answer and the one that dates the key), which NTP keeps far
-// below a second.
-const createdKeyMargin = 2 * time.Second
-
-// unknownClockMargin replaces createdKeyMargin when no answer ever carried a
-// Date header, so the local clock is all there is: it tolerates a local clock
-// that far ahead of Sentry's.
-const unknownClockMargin = time.Minute
-
 // CreateProjectKey creates a client key (POST .../keys/) and returns it.
 //
-// A create is never sent twice once it may have reached Sentry. It is
-// retried only after a 429 (Sentry refused it without creating anything) or
-// a failure to connect. After any other failure that may have created a key
-// (a 5xx answer, a timeout, a connection dropped after sending, retries
-// ending on one of these), it lists the project's keys: when exactly one key
-// has the name sent and was created since the request started, that key is
-// returned (and a warning logged); otherwise the error is an
-// *AmbiguousCreateError that says a key may have been created. A key created
-// without a name can never be recognised, so its ambiguous create is an
-// *AmbiguousCreateError at once. If the caller cancels after the request may
-// have been sent, the error is an *AmbiguousCreateError wrapping the
-// context's error, without a search.
+// Every create sends a public key of its own (16 random bytes in hex, which
+// Sentry stores as sent; it still makes the secret), so that its outcome can
+// be read back. The POST is retried at once after a 429 or a failure that
+// surely did not reach Sentry. After a failure that may have created the key
+// (a 5xx other than 501, a timeout, a connection broken after sending, a 201
+// whose body cannot be read), the client reads GET .../keys/{public}/: a key
+// there is this create's; Sentry's 404 means it was not made, and the same
+// POST is sent again. A resend that answers 500 because an earlier attempt
+// made the key after all (a duplicate public key) is read back the same way.
+// The reads and resends count against Config.MaxRetries, with the usual
+// back-off. When the retries run out, or the caller gives up, with the
+// outcome unknown, the error is an *AmbiguousCreateError naming the key id
+// to look for.
+//
+// A create answered with another public key than it sent means a server that
+// ignores the field: a warning is logged, and from then on an ambiguous
+// create on this client is not sent again; the error is an
+// *AmbiguousCreateError that lists the keys of that name as candidates,
+// never taking one. If that answer comes to a create whose earlier attempt
+// was ambiguous, CreateProjectKey returns both the key (it is this create's)
+// and an *AmbiguousCreateError whose Created is that key and whose
+// Candidates are the other keys of that name created since the create began:
+// the only case where it returns a key and an error.
 func (c *Client) CreateProjectKey(ctx context.Context, organization, project string, key ProjectKeyCreate) (*ProjectKey, error) {
 	u, err := c.endpointURL("projects/%s/%s/keys/", organization, project)
 	if err != nil {
 		return nil, err
 	}
-	start := c.now()
+	var random [16]byte
+	_, _ = rand.Read(random[:]) // never fails
+	public := hex.EncodeToString(random[:])
 	key.Name = TrimName(key.Name)
-	resp, st, err := c.do(ctx, call{method: http.MethodPost, route: "project-keys", url: u, body: key})
-	if err == nil {
-		var created ProjectKey
-		if err = decode(resp, http.MethodPost, u.Redacted(), &created); err == nil {
-			c.created.Store(created.ID, true)
-			return &created, nil
+	body := struct {
+		ProjectKeyCreate
+		Public string `json:"public"`
+	}{key, public}
+	amb := &AmbiguousCreateError{Organization: organization, Project: project, Name: key.Name, KeyID: public}
+	fields := map[string]any{"organization": organization, "project": project, "key_id": public}
+	start, left := c.now(), c.retries+1
+	for {
+		resp, st, err := c.do(ctx, call{method: http.MethodPost, route: "project-keys", url: u, body: body, attempts: left})
+		left -= st.attempts
+		var created *ProjectKey
+		if err == nil {
+			created, err = decodeKey(resp, http.MethodPost, u.Redacted())
 		}
-		// The key was created, but its answer cannot be read: find it
-		// like after any other ambiguous failure.
+		if err == nil && created.ID != public {
+			return c.publicIgnored(ctx, created, amb, start, fields)
+		}
+		if err == nil || !mayHaveCreated(st, err) {
+			// A refusal after a read that found no key is a plain one.
+			return created, err
+		}
+		amb.Err = err
+		if c.ignoresPublic.Load() {
+			amb.KeyID = ""
+			amb.Candidates, amb.LookupErr = c.keysNamed(ctx, organization, project, key.Name, time.Time{}, "")
+			return nil, amb
+		}
+		c.log.Debug(ctx, "A Sentry client key create may have succeeded; reading the key it asked for", withFields(fields, map[string]any{"error": err.Error()}))
+		found, gone, lookupErr := c.readBack(ctx, organization, project, public, &left)
+		switch {
+		case found != nil:
+			return found, nil
+		case !gone:
+			amb.LookupErr = lookupErr
+			return nil, amb
+		case left <= 0:
+			return nil, err // Sentry has no such key: nothing was made
+		}
+		if err := c.pause(ctx, left); err != nil {
+			return nil, err
+		}
+		c.log.Debug(ctx, "Sentry has no key of that public key: sending the create again", fields)
 	}
-	if !mayHaveCreated(st, err) {
-		return nil, err
+}
+
+// readBack reads the key a create asked for, after the back-off, within the
+// create's attempts left. It returns the key; or gone when Sentry says there
+// is none, so the create may be sent again; or the error that leaves the
+// outcome unknown.
+func (c *Client) readBack(ctx context.Context, organization, project, public string, left *int) (found *ProjectKey, gone bool, err error) {
+	if *left <= 0 {
+		return nil, false, fmt.Errorf("no retry was left to read it back (max retries %d)", c.retries)
 	}
-	name := key.Name
-	ambiguous := &AmbiguousCreateError{Organization: organization, Project: project, Name: name, Err: err}
-	if name == "" {
-		return nil, ambiguous
+	if err := c.pause(ctx, *left); err != nil {
+		return nil, false, err
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		// The caller gave up: no time for a search.
-		ambiguous.LookupErr = ctxErr
-		return nil, ambiguous
+	k, st, err := c.getKey(ctx, organization, project, public, *left)
+	*left -= st.attempts
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail != "" {
+		return nil, true, nil
 	}
-	fields := map[string]any{"organization": organization, "project": project, "error": err.Error()}
-	c.log.Debug(ctx, "A Sentry client key create may have succeeded; looking for the key it may have made", fields)
-	found, candidates, lookupErr := c.findCreatedKey(ctx, organization, project, name, start)
-	if lookupErr != nil {
-		ambiguous.LookupErr = lookupErr
-		return nil, ambiguous
+	return k, false, err
+}
+
+// pause waits the back-off before another attempt of a create that has left
+// attempts, or until the caller gives up.
+func (c *Client) pause(ctx context.Context, left int) error {
+	t := time.NewTimer(c.backoff.exponential(c.retries + 1 - left))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
-	if found == nil {
-		ambiguous.Candidates = candidates
-		return nil, ambiguous
+}
+
+// publicIgnored handles a create answered with another public key than it
+// sent: the server ignores the field, and this client remembers it.
+func (c *Client) publicIgnored(ctx context.Context, created *ProjectKey, amb *AmbiguousCreateError, start time.Time, fields map[string]any) (*ProjectKey, error) {
+	c.ignoresPublic.Store(true)
+	c.log.Warn(ctx, "Sentry ignored the public key sent with a client key create, so a create that fails ambiguously cannot be read back; such failures will list the keys of that name instead", withFields(fields, map[string]any{"created_key_id": created.ID}))
+	if amb.Err == nil {
+		return created, nil
 	}
-	c.log.Warn(ctx, "A Sentry client key create failed in a way that may have created the key, and exactly one key of that name was created since the request started; taking it as the key created", withFields(fields, map[string]any{
-		"key_id": found.ID,
-	}))
-	c.created.Store(found.ID, true)
-	return found, nil
+	// An earlier attempt may have made a key too: list the others of that
+	// name made since the create began (read on Sentry's clock).
+	offset, _ := c.clock.offset()
+	amb.KeyID, amb.Created = "", created
+	amb.Candidates, amb.LookupErr = c.keysNamed(ctx, amb.Organization, amb.Project, amb.Name, start.Add(offset), created.ID)
+	return created, amb
+}
+
+// keysNamed lists a project's keys named name (as Sentry stores names),
+// newest first, leaving out the key except and keys dated before since.
+func (c *Client) keysNamed(ctx context.Context, organization, project, name string, since time.Time, except string) ([]ProjectKey, error) {
+	keys, err := c.ListProjectKeys(ctx, organization, project, KeyStatusAll)
+	var named []ProjectKey
+	for _, k := range keys {
+		if name == "" || TrimName(k.Name) != name || k.ID == except {
+			continue
+		}
+		if k.DateCreated != nil {
+			if created, err := time.Parse(time.RFC3339Nano, *k.DateCreated); err == nil && created.Before(since) {
+				continue
+			}
+		}
+		named = append(named, k)
+	}
+	return named, err
 }
 
 // mayHaveCreated reports whether a create that failed with err may have
@@ -130,13 +204,13 @@ func mayHaveCreated(st *requestState, err error) bool {
 		// A 429 was never carried out; other 4xx were refused. A 5xx
 		// (501 aside) may have come after the key was made.
 		return apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented
-	case errors.As(err, &decodeErr), errors.As(err, &tooLarge):
-		// A success whose body cannot be used: the key exists.
-		return true
+	case errors.As(err, &decodeErr):
+		// Sentry answers a create with 201 and the key; another
+		// success is something in front of it.
+		return decodeErr.StatusCode == http.StatusCreated
+	case errors.As(err, &tooLarge):
+		return tooLarge.StatusCode == http.StatusCreated
 	case errors.As(err, &notJSON):
-		// A 201 says the key was made, whatever came with it; another
-		// success that is not JSON is a page from something that is not
-		// Sentry's API, such as a single sign-on proxy.
 		return notJSON.StatusCode == http.StatusCreated
 	case errors.As(err, &transErr), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		// The last attempt failed or was given up; it may have reached
@@ -145,51 +219,6 @@ func mayHaveCreated(st *requestState, err error) bool {
 		return st != nil && st.applied
 	}
 	return false
-}
-
-// findCreatedKey lists a project's keys and returns the one key named name
-// that Sentry dated no earlier than the request's start (read on Sentry's
-// clock, less a margin) and that this client has not created or adopted
-// already, or nil and the number of keys that might be it: keys whose date
-// cannot be read count too, but are never taken.
-func (c *Client) findCreatedKey(ctx context.Context, organization, project, name string, start time.Time) (*ProjectKey, int, error) {
-	keys, err := c.ListProjectKeys(ctx, organization, project, KeyStatusAll)
-	if err != nil {
-		return nil, 0, err
-	}
-	// Read after the listing, whose answers carry Date headers too.
-	cutoff := start.Add(-unknownClockMargin)
-	if offset, ok := c.clock.offset(); ok {
-		cutoff = start.Add(offset).Add(-createdKeyMargin)
-	}
-	var candidates []ProjectKey
-	dated := true
-	for _, k := range keys {
-		if _, ours := c.created.Load(k.ID); TrimName(k.Name) != name || ours {
-			// Another key, or one this client already made or adopted for
-			// another create of the same name.
-			continue
-		}
-		created, ok := parseDate(k.DateCreated)
-		if ok && created.Before(cutoff) {
-			continue
-		}
-		candidates = append(candidates, k)
-		dated = ok
-	}
-	if len(candidates) == 1 && dated {
-		return &candidates[0], 1, nil
-	}
-	return nil, len(candidates), nil
-}
-
-// parseDate reads a key's dateCreated (RFC 3339 with any fraction).
-func parseDate(s *string) (time.Time, bool) {
-	if s == nil {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, *s)
-	return t, err == nil
 }
 
 // errNoBrowserSDKVersion is UpdateProjectKey's answer to an update without a
@@ -213,11 +242,7 @@ func (c *Client) UpdateProjectKey(ctx context.Context, organization, project, ke
 	if err != nil {
 		return nil, err
 	}
-	var updated ProjectKey
-	if err := decode(resp, http.MethodPut, u.Redacted(), &updated); err != nil {
-		return nil, err
-	}
-	return &updated, nil
+	return decodeKey(resp, http.MethodPut, u.Redacted())
 }
 
 // DeleteProjectKey deletes a key (DELETE .../keys/{key_id}/). It is retried

@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -24,6 +27,9 @@ type call struct {
 	url   *url.URL
 	// body is sent as JSON when not nil.
 	body any
+	// attempts bounds the attempts, retries included; zero means
+	// 1 + Config.MaxRetries.
+	attempts int
 }
 
 // response is a fully read answer.
@@ -41,8 +47,9 @@ type requestState struct {
 	route  string
 	// bucket is the pacer's bucket: method and route.
 	bucket string
-	// attempts counts the attempts started: the first and each retry.
-	attempts int
+	// attempts counts the attempts started: the first and each retry;
+	// maxAttempts bounds them.
+	attempts, maxAttempts int
 	// dispatched is set once the pacer let the current attempt go to the
 	// network; sent once the transport got a connection for it. From then
 	// on it may have reached Sentry.
@@ -100,7 +107,10 @@ func prepareRetry(req *http.Request) error {
 // *BodyTooLargeError or *RedirectError. The returned state tells the write
 // methods whether a failed attempt may have reached Sentry.
 func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, error) {
-	st := &requestState{method: cl.method, route: cl.route, bucket: cl.method + " " + cl.route, attempts: 1}
+	st := &requestState{method: cl.method, route: cl.route, bucket: cl.method + " " + cl.route, attempts: 1, maxAttempts: cl.attempts}
+	if st.maxAttempts <= 0 {
+		st.maxAttempts = c.retries + 1
+	}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	display := cl.url.Redacted()
 
@@ -201,7 +211,44 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 // decode unmarshals a success's JSON body into v.
 func decode(r *response, method, display string, v any) error {
 	if err := json.Unmarshal(r.body, v); err != nil {
-		return &DecodeError{Method: method, URL: display, Err: err}
+		return &DecodeError{Method: method, URL: display, StatusCode: r.status, Err: err}
 	}
 	return nil
+}
+
+// decodeKey reads a key from a success's body. A body without an id is an
+// error that says what came back, never a key with an empty id.
+func decodeKey(r *response, method, display string) (*ProjectKey, error) {
+	var k ProjectKey
+	if err := decode(r, method, display, &k); err != nil {
+		return nil, err
+	}
+	if k.ID == "" {
+		return nil, &DecodeError{Method: method, URL: display, StatusCode: r.status, Err: fmt.Errorf("HTTP %d with %s, and no key id", r.status, describeJSON(r.body))}
+	}
+	return &k, nil
+}
+
+// describeJSON names the shape of a JSON body in a few words, never its
+// values: a body may hold a secret.
+func describeJSON(body []byte) string {
+	var v any
+	_ = json.Unmarshal(body, &v)
+	switch v := v.(type) {
+	case map[string]any:
+		if len(v) == 0 {
+			return "an empty JSON object"
+		}
+		var names []string
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			names = append(names, strconv.Quote(shorten(k, 20)))
+		}
+		if len(names) > 5 {
+			names = append(names[:5], "…")
+		}
+		return "a JSON object with the fields " + strings.Join(names, ", ")
+	case []any:
+		return fmt.Sprintf("a JSON list of %d items", len(v))
+	}
+	return "a JSON value that is not an object"
 }

@@ -31,9 +31,12 @@ import (
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st := stateFrom(ctx)
 	if st == nil {
-		st = &requestState{method: http.MethodGet}
+		st = &requestState{method: http.MethodGet, maxAttempts: 1}
 	}
 	st.observe(resp, err)
+	if st.attempts >= st.maxAttempts {
+		return false, ctx.Err()
+	}
 	var redirErr *RedirectError
 	var tooLarge *BodyTooLargeError
 	if errors.As(err, &redirErr) || errors.As(err, &tooLarge) {
