@@ -205,9 +205,10 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // checkRedirect follows a redirect only to the same scheme and host, so the
 // token can never travel to another server. A renamed project answers with a
-// same-host 302, which is followed for a read. A write is never redirected:
-// Go would turn a POST, PUT or DELETE answered with 302 into a GET that
-// "succeeds" without writing anything, so the 3xx comes back as an APIError.
+// same-host 302, which is followed for a read. A write is never redirected
+// here: Go would turn a POST, PUT or DELETE answered with 302 into a GET that
+// "succeeds" without writing anything. The 3xx comes back, and do sends a
+// renamed project's write again itself.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
 		return http.ErrUseLastResponse

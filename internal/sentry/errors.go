@@ -40,6 +40,8 @@ type APIError struct {
 	// FieldErrors are the validation errors of a 400 answer, one per field,
 	// sorted by Field.
 	FieldErrors []FieldError
+	// Location is where a redirect that was not followed pointed.
+	Location string
 }
 
 // FieldError is what Sentry's validation said about one field of a request
@@ -59,6 +61,9 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, ": %s", e.Detail)
 	} else if e.EmptyBody {
 		b.WriteString(" (empty body)")
+	}
+	if e.Location != "" {
+		fmt.Fprintf(&b, " (a redirect to %s that was not followed: a write only follows a renamed project's, on the same host)", e.Location)
 	}
 	for i, f := range e.FieldErrors {
 		sep := "; "

@@ -30,7 +30,14 @@ type ProjectKey struct {
 	DateCreated             *string        `json:"dateCreated"`
 	DynamicSDKLoaderOptions *LoaderOptions `json:"dynamicSdkLoaderOptions"`
 	UseCase                 *string        `json:"useCase"`
+	// Moved is set when the request that returned the key went to a
+	// renamed project's new address.
+	Moved *ProjectMove `json:"-"`
 }
+
+// ProjectMove is a project renamed in Sentry: From is the slug a request
+// used, To the project's slug now.
+type ProjectMove struct{ From, To string }
 
 // RateLimit is a key's event rate limit: Count events per Window seconds.
 type RateLimit struct {

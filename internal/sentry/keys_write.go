@@ -256,7 +256,12 @@ func (c *Client) DeleteProjectKey(ctx context.Context, organization, project, ke
 	if err != nil {
 		return err
 	}
-	_, _, err = c.do(ctx, call{method: http.MethodDelete, route: "project-key", url: u})
+	resp, _, err := c.do(ctx, call{method: http.MethodDelete, route: "project-key", url: u})
+	if resp != nil && resp.moved != nil {
+		c.log.Warn(ctx, "The project was renamed in Sentry; the client key was deleted at its new address", map[string]any{
+			"organization": organization, "from": resp.moved.From, "to": resp.moved.To, "key_id": keyID,
+		})
+	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail != "" {
 		c.log.Debug(ctx, "Sentry answered a client key delete with 404: the key is gone", map[string]any{

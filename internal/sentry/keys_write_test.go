@@ -280,24 +280,6 @@ func TestFieldErrorsOfA400(t *testing.T) {
 	}
 }
 
-// TestWritesAreNotRedirected: Go turns a PUT answered with 302 into a GET,
-// which would read the key and report an update that never happened.
-func TestWritesAreNotRedirected(t *testing.T) {
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("Location", "/api/0/projects/acme/new/keys/abc/")
-		w.WriteHeader(http.StatusFound)
-		fmt.Fprint(w, `{"slug": "new", "detail": {"extra": {"url": "/api/0/projects/acme/new/keys/abc/", "slug": "new"}}}`)
-	})
-	_, err := newTestClient(t, rec).UpdateProjectKey(context.Background(), "acme", "web", "abc", ProjectKeyUpdate{BrowserSDKVersion: "10.x"})
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound {
-		t.Fatalf("err = %v, want the 302 as an APIError", err)
-	}
-	if got := methods(rec); fmt.Sprint(got) != "[PUT]" {
-		t.Fatalf("requests %v, want the PUT alone", got)
-	}
-}
-
 // TestPacingIsPerMethod: Sentry limits each endpoint's methods separately, so
 // creates that used up their window do not hold back the listing.
 func TestPacingIsPerMethod(t *testing.T) {

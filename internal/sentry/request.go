@@ -37,6 +37,10 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// url is where the request ended, after any redirect; moved says when
+	// that is another project's address than the request's.
+	url   *url.URL
+	moved *ProjectMove
 }
 
 // requestState travels with a request's context through the retries: the
@@ -106,11 +110,89 @@ func prepareRetry(req *http.Request) error {
 // caller's own context error, *APIError, *TransportError, *NotJSONError,
 // *BodyTooLargeError or *RedirectError. The returned state tells the write
 // methods whether a failed attempt may have reached Sentry.
+//
+// A write answered with a renamed project's 302 to the same scheme and host
+// is sent again, with the same method and body, to the project's new URL
+// (a read follows any same-host redirect on its own); the response says so
+// in moved. The hops count against the call's attempts.
 func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, error) {
-	st := &requestState{method: cl.method, route: cl.route, bucket: cl.method + " " + cl.route, attempts: 1, maxAttempts: cl.attempts}
-	if st.maxAttempts <= 0 {
-		st.maxAttempts = c.retries + 1
+	if cl.attempts <= 0 {
+		cl.attempts = c.retries + 1
 	}
+	from, used := cl.url, 0
+	for hops := 0; ; hops++ {
+		resp, st, err := c.send(ctx, cl)
+		used += st.attempts
+		st.attempts = used
+		var moved *projectMovedError
+		if !errors.As(err, &moved) {
+			if resp != nil {
+				resp.moved = c.projectMove(from, resp.url)
+			}
+			return resp, st, err
+		}
+		if cl.attempts -= st.attempts; cl.attempts <= 0 || hops == 10 {
+			return nil, st, moved.APIError
+		}
+		c.log.Debug(ctx, "Sentry says the project was renamed; sending the request to its new address", map[string]any{
+			"method": cl.method, "from": cl.url.Redacted(), "to": moved.to.Redacted(),
+		})
+		cl.url = moved.to
+	}
+}
+
+// projectMovedError is a write answered with a renamed project's 302 that
+// may be followed: to is the same request at the project's new address.
+type projectMovedError struct {
+	*APIError
+	to *url.URL
+}
+
+// movedTarget reads a renamed project's 302 (Sentry's ProjectMoved: a JSON
+// body whose detail.extra holds the new url and slug, with or without
+// detail.code "resource-moved", and a Location header) and returns where
+// the request should go, or nil when the answer is no such 302.
+func movedTarget(from *url.URL, h http.Header, body []byte) *url.URL {
+	var moved struct {
+		Slug   string
+		Detail struct{ Extra struct{ URL, Slug string } }
+	}
+	if json.Unmarshal(body, &moved) != nil || moved.Slug == "" && moved.Detail.Extra.Slug == "" {
+		return nil
+	}
+	loc := moved.Detail.Extra.URL
+	if loc == "" {
+		loc = h.Get("Location")
+	}
+	to, err := from.Parse(loc)
+	if loc == "" || err != nil {
+		return nil
+	}
+	if to.RawQuery == "" {
+		to.RawQuery = from.RawQuery
+	}
+	return to
+}
+
+// projectMove compares the project of two request URLs below the API root.
+func (c *Client) projectMove(from, to *url.URL) *ProjectMove {
+	project := func(u *url.URL) string {
+		parts := strings.Split(strings.TrimPrefix(u.EscapedPath(), c.base.EscapedPath()), "/")
+		if len(parts) < 3 || parts[0] != "projects" {
+			return ""
+		}
+		p, _ := url.PathUnescape(parts[2])
+		return p
+	}
+	if to == nil || project(from) == project(to) {
+		return nil
+	}
+	return &ProjectMove{From: project(from), To: project(to)}
+}
+
+// send is one request of do, with its retries.
+func (c *Client) send(ctx context.Context, cl call) (*response, *requestState, error) {
+	st := &requestState{method: cl.method, route: cl.route, bucket: cl.method + " " + cl.route, attempts: 1, maxAttempts: cl.attempts}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	display := cl.url.Redacted()
 
@@ -180,7 +262,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 		rbody = readErrorBody(resp.Body)
 	}
 
-	r := &response{status: resp.StatusCode, header: resp.Header, body: rbody}
+	r := &response{status: resp.StatusCode, header: resp.Header, body: rbody, url: resp.Request.URL}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		// Sentry answers a delete with 204 and nothing else without a
 		// JSON body; a page (an SSO login, say) is not Sentry's answer.
@@ -201,6 +283,17 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 	}
 	if resp.StatusCode == http.StatusBadRequest {
 		apiErr.FieldErrors = parseFieldErrors(rbody)
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// A write: Go would turn it into a GET that reads instead of
+		// writing (see checkRedirect).
+		apiErr.Location = resp.Header.Get("Location")
+		if to := movedTarget(cl.url, resp.Header, rbody); to != nil {
+			if to.Scheme != cl.url.Scheme || !strings.EqualFold(to.Host, cl.url.Host) {
+				return nil, st, &RedirectError{From: display, To: to.Redacted()}
+			}
+			return nil, st, &projectMovedError{APIError: apiErr, to: to}
+		}
 	}
 	if reset, ok := parseReset(resp.Header); ok && resp.StatusCode == http.StatusTooManyRequests {
 		apiErr.RateLimitReset = c.clock.toLocal(reset)
@@ -226,6 +319,7 @@ func decodeKey(r *response, method, display string) (*ProjectKey, error) {
 	if k.ID == "" {
 		return nil, &DecodeError{Method: method, URL: display, StatusCode: r.status, Err: fmt.Errorf("HTTP %d with %s, and no key id", r.status, describeJSON(r.body))}
 	}
+	k.Moved = r.moved
 	return &k, nil
 }
 
