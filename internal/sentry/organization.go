@@ -267,3 +267,32 @@ func selectProjects(projects []Project, opts KeysByProjectOptions) (selected []P
 	sort.Strings(missing)
 	return selected, missing
 }
+
+// ProjectDetails is a project's identity as GET /projects/{org}/{project}/
+// gives it (ids are JSON strings there).
+type ProjectDetails struct {
+	ID           Int64  `json:"id"`
+	Slug         string `json:"slug"`
+	Organization struct {
+		ID   Int64  `json:"id"`
+		Slug string `json:"slug"`
+	} `json:"organization"`
+}
+
+// GetProject reads a project by slug or numeric id: its numeric id and
+// current slug, and its organization's.
+func (c *Client) GetProject(ctx context.Context, organization, project string) (*ProjectDetails, error) {
+	u, err := c.endpointURL("projects/%s/%s/", organization, project)
+	if err != nil {
+		return nil, err
+	}
+	resp, _, err := c.do(ctx, call{method: http.MethodGet, route: "project", url: u})
+	if err != nil {
+		return nil, err
+	}
+	var p ProjectDetails
+	if err := decode(resp, http.MethodGet, u.Redacted(), &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
