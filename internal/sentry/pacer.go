@@ -7,44 +7,53 @@ import (
 	"time"
 )
 
-// pacer spaces requests by what Sentry's rate-limit headers say, so that a
-// provider reading hundreds of projects slows down before Sentry answers 429
-// instead of after.
+// pacer holds requests back by what Sentry's rate-limit headers say, so that
+// a provider reading hundreds of projects waits for a window instead of
+// being answered 429.
 //
-// Sentry limits each endpoint separately (per caller), with fixed windows
-// announced by X-Sentry-Rate-Limit-Limit, -Remaining and -Reset (unix seconds)
-// and optionally a cap on concurrent requests (-ConcurrentLimit). The pacer
-// keeps one bucket per endpoint. A bucket that has never seen those headers
-// (self-hosted Sentry sends none) never delays or serializes anything.
+// Sentry limits each endpoint and method separately (per caller) in fixed
+// windows: a window is a whole second on Sentry's clock, whoever sends the
+// whole allowance (X-Sentry-Rate-Limit-Limit) the moment a window opens gets
+// all of it, and X-Sentry-Rate-Limit-Reset names the window's end (unix
+// seconds). A cap on concurrent requests (-ConcurrentLimit) may come on top.
+// The pacer keeps one bucket per endpoint and method; one that never saw
+// those headers (self-hosted Sentry sends none) never delays anything.
 //
-// Resets are times on Sentry's clock; the pacer reads them against the Date
-// of Sentry's answers (serverClock), so a local clock that is off does not
-// matter, and takes none to be further away than Config.MaxRateLimitWait. A
-// window whose reset has passed starts a fresh allowance.
+// Within a window the pacer lets requests go while the window's allowance
+// lasts, then holds the rest until the window has surely ended: its reset
+// read on Sentry's clock (see serverClock), which is never early, and never
+// more than Config.MaxRateLimitWait away. Then the next window's whole
+// allowance goes at once. How late that is depends on how well the clock
+// estimate knows the phase of Sentry's seconds, which only an answer around a
+// window's end can tell; so while the estimate is wide, a window's last slot
+// is sent where the window probably ends (see probeAt).
 type pacer struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	now     func() time.Time
-	// clock reads X-Sentry-Rate-Limit-Reset, a time on Sentry's clock.
-	clock *serverClock
-	// maxWait caps how far ahead a window's reset may be taken to be, so
-	// no request waits longer than Config.MaxRateLimitWait for it.
+	clock   *serverClock
+	// maxWait caps how far ahead a window's end may be taken to be.
 	maxWait time.Duration
 }
 
 type bucket struct {
-	// known is set once a response carried rate-limit headers.
-	known bool
+	// limit is a window's allowance; zero until an answer carried
+	// rate-limit headers.
 	limit int
-	// remaining estimates the requests still allowed before reset. It is
-	// lowered on every send and corrected by every response.
+	// end is the current window's end as Sentry sent it (on its clock),
+	// and remaining what is left of the window: lowered on every send,
+	// corrected by every answer. Once the window has surely ended (rolled),
+	// remaining is the next window's allowance until an answer tells its
+	// end.
+	end       time.Time
 	remaining int
-	// reset ends the current window, in local time; zero when the window
-	// rolled over and no response has announced the next reset yet.
-	reset time.Time
-	// window is the current window's reset as Sentry sent it, on its
-	// clock: it tells an answer of this window from one of another.
-	window time.Time
+	rolled    bool
+	// low is the lowest Remaining Sentry sent for the window.
+	low int
+	// capAt is the latest local instant to wait for the window's end.
+	capAt time.Time
+	// rtt is the bucket's last round trip.
+	rtt time.Duration
 
 	inflight   int
 	concurrent int // 0: no concurrency limit announced
@@ -72,9 +81,10 @@ func (p *pacer) bucket(route string) *bucket {
 func (p *pacer) acquire(ctx context.Context, route string) (release func(), waited time.Duration, err error) {
 	start := p.now()
 	for {
+		lo, hi, _ := p.clock.bounds()
 		p.mu.Lock()
 		b := p.bucket(route)
-		wait, ok := b.admit(p.now())
+		wait, ok := b.admit(p.now(), lo, hi)
 		if ok {
 			b.inflight++
 			p.mu.Unlock()
@@ -105,34 +115,69 @@ func (p *pacer) acquire(ctx context.Context, route string) (release func(), wait
 	}
 }
 
-// admit decides whether a request may go now. When it may not, it returns how
-// long to wait at most (zero: until the bucket changes).
-func (b *bucket) admit(now time.Time) (time.Duration, bool) {
+// admit decides whether a request may go now, given the bounds of Sentry's
+// clock offset. When it may not, it returns how long to wait at most (zero:
+// until the bucket changes).
+func (b *bucket) admit(now time.Time, lo, hi time.Duration) (time.Duration, bool) {
 	if b.concurrent > 0 && b.inflight >= b.concurrent {
 		return 0, false
 	}
-	if !b.known {
+	if b.limit == 0 {
 		return 0, true
 	}
-	if !b.reset.IsZero() && !now.Before(b.reset) {
-		// The window rolled over: a full allowance until a response
-		// announces the next reset.
-		b.remaining = b.limit
-		b.reset = time.Time{}
+	// The local instant by which the window has surely ended.
+	ends := b.end.Add(-lo)
+	if ends.After(b.capAt) {
+		ends = b.capAt
+	}
+	if !b.rolled && !now.Before(ends) {
+		// A new window: its whole allowance, less what is in flight and
+		// may count against it, until an answer tells its end.
+		b.rolled, b.remaining = true, max(b.limit-b.inflight, 0)
 	}
 	if b.remaining > 0 {
+		if at := b.probeAt(ends, lo, hi); now.Before(at) && at.Sub(now) < maxProbeWait {
+			return at.Sub(now), false
+		}
 		b.remaining--
 		return 0, true
 	}
-	if b.reset.IsZero() {
+	if b.rolled {
 		if b.inflight == 0 {
-			// Nothing in flight will tell us the next reset; probe.
-			return 0, true
+			return 0, true // nothing in flight will tell the window's end: ask
 		}
 		return 0, false
 	}
-	return b.reset.Sub(now) + resetMargin(), false
+	return ends.Sub(now), false
 }
+
+// probeAt is when the window's last slot may go; zero when at once. While
+// the window's end is uncertain by more than two round trips, that slot is
+// held and sent where the local clock says the window ends (clocks are
+// usually synchronised; the guess is kept within the span the bounds allow),
+// half a round trip early. Counted before the end and answered after it, its
+// Date shows the next second and narrows the estimate to a round trip, so that
+// later windows are used from the moment they open. The slot is the window's
+// own, so the probe never meets a 429; with a local clock that is off it only
+// lands early (and narrows the span from below) or late, leaving that one
+// slot of the window unused.
+func (b *bucket) probeAt(ends time.Time, lo, hi time.Duration) time.Time {
+	if b.rolled || b.remaining != 1 || hi-lo <= 2*b.rtt {
+		return time.Time{}
+	}
+	guess := b.end // on the local clock
+	if earliest := b.end.Add(-hi); guess.Before(earliest) {
+		guess = earliest
+	}
+	if guess.After(ends) {
+		guess = ends
+	}
+	return guess.Add(-b.rtt / 2)
+}
+
+// maxProbeWait bounds how long a slot is held for a probe: an endpoint with
+// windows of a minute is not probed, its requests would wait that long.
+const maxProbeWait = 2 * time.Second
 
 func (p *pacer) release(route string) {
 	p.mu.Lock()
@@ -142,72 +187,63 @@ func (p *pacer) release(route string) {
 	b.notify()
 }
 
-// observe learns from a response's rate-limit headers. The reset is read on
-// Sentry's clock (see serverClock) and taken to be at most maxWait away.
-func (p *pacer) observe(route string, resp *http.Response) {
+// observe learns from an answer sent and received at the given local
+// instants: Sentry's clock from its Date and Reset (see serverClock), and the
+// bucket's window from its rate-limit headers.
+func (p *pacer) observe(route string, resp *http.Response, sent, received time.Time) {
 	h := resp.Header
 	limit, hasLimit := headerInt(h, "X-Sentry-Rate-Limit-Limit")
 	remaining, hasRemaining := headerInt(h, "X-Sentry-Rate-Limit-Remaining")
-	reset, hasReset := parseReset(h)
+	end, hasReset := parseReset(h)
 	concurrent, hasConcurrent := headerInt(h, "X-Sentry-Rate-Limit-ConcurrentLimit")
-	limited := resp.StatusCode == http.StatusTooManyRequests
-	if !hasRemaining && !hasReset && !hasConcurrent {
-		return
-	}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	b := p.bucket(route)
+	var after time.Time // a rollover: the window before this answer's ended
+	if hasReset && end.After(b.end) {
+		after = b.end
+	}
+	p.clock.observe(h, sent, received, after)
+	if !hasRemaining && !hasReset && !hasConcurrent {
+		return
+	}
 	defer b.notify()
-
+	b.rtt = received.Sub(sent)
 	if hasConcurrent && concurrent > 0 {
 		b.concurrent = concurrent
 	}
 	if !hasRemaining || !hasReset {
 		return
 	}
-	if limited {
+	if resp.StatusCode == http.StatusTooManyRequests {
 		// Whatever Remaining says, Sentry refused this request: the
 		// window has nothing left.
 		remaining = 0
 	}
 	if hasLimit && limit > 0 {
 		b.limit = limit
-	} else if !b.known || remaining+1 > b.limit {
-		b.limit = remaining + 1
+	} else {
+		b.limit = max(b.limit, remaining+1)
 	}
-	b.known = true
-	now := p.now()
-	window := reset
-	reset = p.clock.toLocal(reset)
-	if limit := now.Add(p.maxWait); reset.After(limit) {
-		reset = limit
-	}
-	if !reset.After(now) {
-		// The window this answer belongs to is already over. Unless a
-		// newer answer announced the current one, start afresh: a full
-		// allowance, less what is in flight besides this answer, until
-		// an answer tells the next reset. Keeping the old count would
-		// leave the bucket at zero and serialize every request.
-		if b.reset.IsZero() || !b.reset.After(now) {
-			b.reset = time.Time{}
-			b.remaining = max(b.limit-max(b.inflight-1, 0), 0)
-		}
-		return
-	}
-	// Windows are told apart by the reset as Sentry sent it: the local
-	// time it converts to moves as the clock estimate narrows.
+	// Sentry's Remaining counts the requests that reached it before this
+	// one; those in flight besides it may have come after. So the lowest
+	// Remaining of a window, less what is in flight, is a floor of what is
+	// left, and so is the count kept since the window began: the pacer
+	// takes the higher, never above what Sentry says.
 	switch {
-	case b.reset.IsZero() || window.After(b.window):
-		// A newer window. Requests still in flight may count against
-		// it; assume they do.
-		b.window, b.reset = window, reset
-		b.remaining = max(remaining-max(b.inflight-1, 0), 0)
-	case window.Equal(b.window):
-		b.remaining = min(b.remaining, remaining)
-	default:
-		// An answer from an older window tells nothing about this one.
+	case end.After(b.end):
+		floor := remaining - max(b.inflight-1, 0)
+		if b.rolled {
+			floor = max(floor, b.remaining) // counted since this window began
+		}
+		b.end, b.rolled, b.capAt, b.low = end, false, received.Add(p.maxWait), remaining
+		b.remaining = min(floor, remaining)
+	case end.Equal(b.end) && !b.rolled:
+		b.low = min(b.low, remaining)
+		b.remaining = min(max(b.remaining, b.low-max(b.inflight-1, 0)), b.low)
 	}
+	// An answer from an older window tells nothing about this one.
 }
 
 func (b *bucket) notify() {

@@ -110,7 +110,7 @@ func (b *backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Respons
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		if reset, ok := parseReset(resp.Header); ok {
 			if d := b.clock.toLocal(reset).Sub(now); d > 0 {
-				return min(min(d, maxHeaderWait)+resetMargin(), b.maxRateLimit)
+				return min(d, maxHeaderWait, b.maxRateLimit)
 			}
 			// The window is already over: a new one has begun, and
 			// the back-off below only spreads the retries out.
@@ -130,12 +130,6 @@ func (b *backoffPolicy) exponential(attempt int) time.Duration {
 	}
 	half := d / 2
 	return half + rand.N(half+1)
-}
-
-// resetMargin is added to a wait for a rate-limit window to reset, so that
-// clients released by the same reset do not arrive at the same instant.
-func resetMargin() time.Duration {
-	return 20*time.Millisecond + rand.N(80*time.Millisecond)
 }
 
 // maxHeaderWait bounds any wait read from a header before it becomes a

@@ -74,7 +74,7 @@ func TestBackoffWaitsForTheReset(t *testing.T) {
 			resp := responseWith(http.StatusTooManyRequests,
 				"Date", server.UTC().Format(http.TimeFormat),
 				"X-Sentry-Rate-Limit-Reset", fmt.Sprint(server.Unix()+2))
-			b.clock.observe(resp.Header, clk.now(), clk.now())
+			b.clock.observe(resp.Header, clk.now(), clk.now(), time.Time{})
 			// The reset is 1.6 s away; Date's resolution may add 0.4 s.
 			if got := b.wait(0, 0, 0, resp); got < 1600*time.Millisecond || got > 2100*time.Millisecond {
 				t.Fatalf("wait = %s, want 1.6 to 2.1 s (until the reset)", got)

@@ -77,8 +77,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		})
 		return nil, err
 	}
-	t.client.clock.observe(resp.Header, sent, received)
-	t.client.pacer.observe(st.bucket, resp)
+	t.client.pacer.observe(st.bucket, resp, sent, received)
 
 	fields := map[string]any{
 		"method": req.Method, "url": req.URL.Redacted(), "attempt": attempt,
