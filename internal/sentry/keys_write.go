@@ -11,62 +11,43 @@ import (
 	"time"
 )
 
-// ProjectKeyCreate is what POST .../keys/ honours (Sentry ignores every other
-// field on create: a new key is active, with the project's default loader
-// version and options; set those with UpdateProjectKey afterwards).
+// ProjectKeyCreate is what POST .../keys/ honours (set the rest with
+// UpdateProjectKey). An empty Name lets Sentry pick one; nil RateLimit: none.
 type ProjectKeyCreate struct {
-	// Name is the key's name; "" lets Sentry pick a two-word name. Sentry
-	// trims it.
-	Name string `json:"name,omitempty"`
-	// RateLimit is the key's event rate limit; nil means no limit (POST
-	// rejects null, so nil is left out).
+	Name      string     `json:"name,omitempty"`
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
 }
 
 // ProjectKeyUpdate is the whole desired state of a key, sent with PUT.
 type ProjectKeyUpdate struct {
-	// Name is the key's name. Sentry ignores a blank name (a name cannot be
-	// cleared), so "" is left out.
-	Name string `json:"name,omitempty"`
-	// IsActive enables or disables the key.
-	IsActive bool `json:"isActive"`
-	// RateLimit is the key's event rate limit; nil sends null, which clears
-	// the limit.
+	// Name is left out when empty: Sentry cannot clear a name.
+	Name     string `json:"name,omitempty"`
+	IsActive bool   `json:"isActive"`
+	// RateLimit nil sends null, which clears the limit.
 	RateLimit *RateLimit `json:"rateLimit"`
-	// BrowserSDKVersion is the JavaScript loader version, e.g. "10.x". It
-	// is required: Sentry resets it to the project's default whenever a PUT
-	// leaves it out. Send the current value to keep it.
+	// BrowserSDKVersion ("10.x") is required: Sentry resets it to the
+	// project's default when a PUT leaves it out.
 	BrowserSDKVersion string `json:"browserSdkVersion"`
-	// DynamicSDKLoaderOptions are merged into the key's loader options; nil
-	// leaves them all as they are, and so does a nil flag.
+	// DynamicSDKLoaderOptions are merged; nil flags are left as they are.
 	DynamicSDKLoaderOptions *LoaderOptions `json:"dynamicSdkLoaderOptions,omitempty"`
 }
 
 // CreateProjectKey creates a client key (POST .../keys/) and returns it.
 //
-// Every create sends a public key of its own (16 random bytes in hex, which
-// Sentry stores as sent; it still makes the secret), so that its outcome can
-// be read back. The POST is retried at once after a 429 or a failure that
-// surely did not reach Sentry. After a failure that may have created the key
-// (a 5xx other than 501, a timeout, a connection broken after sending, a 201
-// whose body cannot be read), the client reads GET .../keys/{public}/: a key
-// there is this create's; Sentry's 404 means it was not made, and the same
-// POST is sent again. A resend that answers 500 because an earlier attempt
-// made the key after all (a duplicate public key) is read back the same way.
-// The reads and resends count against Config.MaxRetries, with the usual
-// back-off. When the retries run out, or the caller gives up, with the
-// outcome unknown, the error is an *AmbiguousCreateError naming the key id
-// to look for.
+// Each create sends a public key of its own (Sentry stores it as sent), so
+// that its outcome can be read back. The POST is retried at once after a 429
+// or a failure that surely did not reach Sentry. After one that may have made
+// the key (a 5xx but 501, a timeout, a connection broken after sending, a 201
+// whose body cannot be read), GET .../keys/{public}/ finds this create's key,
+// or Sentry's 404 says it was not made and the same POST goes again. Reads and
+// resends count against Config.MaxRetries; when they run out with the outcome
+// unknown, the error is an *AmbiguousCreateError naming the key id.
 //
-// A create answered with another public key than it sent means a server that
-// ignores the field: a warning is logged, and from then on an ambiguous
-// create on this client is not sent again; the error is an
-// *AmbiguousCreateError that lists the keys of that name as candidates,
-// never taking one. If that answer comes to a create whose earlier attempt
-// was ambiguous, CreateProjectKey returns both the key (it is this create's)
-// and an *AmbiguousCreateError whose Created is that key and whose
-// Candidates are the other keys of that name created since the create began:
-// the only case where it returns a key and an error.
+// A server that answers with another public key ignores the field: it is
+// remembered, and an ambiguous create is then not resent but lists the keys
+// of that name, taking none. If that answer follows an ambiguous attempt, the
+// key comes back with an *AmbiguousCreateError (Created, and the keys of that
+// name made since as Candidates): the one case of both a key and an error.
 func (c *Client) CreateProjectKey(ctx context.Context, organization, project string, key ProjectKeyCreate) (*ProjectKey, error) {
 	u, err := c.endpointURL("projects/%s/%s/keys/", organization, project)
 	if err != nil {
@@ -121,10 +102,8 @@ func (c *Client) CreateProjectKey(ctx context.Context, organization, project str
 	}
 }
 
-// readBack reads the key a create asked for, after the back-off, within the
-// create's attempts left. It returns the key; or gone when Sentry says there
-// is none, so the create may be sent again; or the error that leaves the
-// outcome unknown.
+// readBack reads a create's key after the back-off: the key, or gone when
+// Sentry has none, or the error that leaves the outcome unknown.
 func (c *Client) readBack(ctx context.Context, organization, project, public string, left *int) (found *ProjectKey, gone bool, err error) {
 	if *left <= 0 {
 		return nil, false, fmt.Errorf("no retry was left to read it back (max retries %d)", c.retries)
@@ -134,15 +113,19 @@ func (c *Client) readBack(ctx context.Context, organization, project, public str
 	}
 	k, st, err := c.getKey(ctx, organization, project, public, *left)
 	*left -= st.attempts
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail != "" {
+	if isGone(err) {
 		return nil, true, nil
 	}
 	return k, false, err
 }
 
-// pause waits the back-off before another attempt of a create that has left
-// attempts, or until the caller gives up.
+// isGone reports a 404 with Sentry's detail (not the gateway's empty one).
+func isGone(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail != ""
+}
+
+// pause waits the back-off before a create's next attempt.
 func (c *Client) pause(ctx context.Context, left int) error {
 	t := time.NewTimer(c.backoff.exponential(c.retries + 1 - left))
 	defer t.Stop()
@@ -154,24 +137,21 @@ func (c *Client) pause(ctx context.Context, left int) error {
 	}
 }
 
-// publicIgnored handles a create answered with another public key than it
-// sent: the server ignores the field, and this client remembers it.
+// publicIgnored handles a create answered with another public key.
 func (c *Client) publicIgnored(ctx context.Context, created *ProjectKey, amb *AmbiguousCreateError, start time.Time, fields map[string]any) (*ProjectKey, error) {
 	c.ignoresPublic.Store(true)
 	c.log.Warn(ctx, "Sentry ignored the public key sent with a client key create, so a create that fails ambiguously cannot be read back; such failures will list the keys of that name instead", withFields(fields, map[string]any{"created_key_id": created.ID}))
 	if amb.Err == nil {
 		return created, nil
 	}
-	// An earlier attempt may have made a key too: list the others of that
-	// name made since the create began (read on Sentry's clock).
-	offset, _ := c.clock.offset()
+	// An earlier attempt may have made one too: list those made since.
+	lo, _, _ := c.clock.bounds()
 	amb.KeyID, amb.Created = "", created
-	amb.Candidates, amb.LookupErr = c.keysNamed(ctx, amb.Organization, amb.Project, amb.Name, start.Add(offset), created.ID)
+	amb.Candidates, amb.LookupErr = c.keysNamed(ctx, amb.Organization, amb.Project, amb.Name, start.Add(lo), created.ID)
 	return created, amb
 }
 
-// keysNamed lists a project's keys named name (as Sentry stores names),
-// newest first, leaving out the key except and keys dated before since.
+// keysNamed lists the keys named name but except, made since since.
 func (c *Client) keysNamed(ctx context.Context, organization, project, name string, since time.Time, except string) ([]ProjectKey, error) {
 	keys, err := c.ListProjectKeys(ctx, organization, project, KeyStatusAll)
 	var named []ProjectKey
@@ -189,8 +169,7 @@ func (c *Client) keysNamed(ctx context.Context, organization, project, name stri
 	return named, err
 }
 
-// mayHaveCreated reports whether a create that failed with err may have
-// created a key.
+// mayHaveCreated reports whether a failed create may have made a key.
 func mayHaveCreated(st *requestState, err error) bool {
 	var (
 		apiErr    *APIError
@@ -200,35 +179,26 @@ func mayHaveCreated(st *requestState, err error) bool {
 		notJSON   *NotJSONError
 	)
 	switch {
-	case errors.As(err, &apiErr):
-		// A 429 was never carried out; other 4xx were refused. A 5xx
-		// (501 aside) may have come after the key was made.
+	case errors.As(err, &apiErr): // a 5xx (but 501) may come after the key was made
 		return apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented
-	case errors.As(err, &decodeErr):
-		// Sentry answers a create with 201 and the key; another
-		// success is something in front of it.
+	case errors.As(err, &decodeErr): // Sentry's create answers 201
 		return decodeErr.StatusCode == http.StatusCreated
 	case errors.As(err, &tooLarge):
 		return tooLarge.StatusCode == http.StatusCreated
 	case errors.As(err, &notJSON):
 		return notJSON.StatusCode == http.StatusCreated
 	case errors.As(err, &transErr), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		// The last attempt failed or was given up; it may have reached
-		// Sentry unless it surely was not sent (and earlier attempts,
-		// which were retried, cannot have: see checkRetry).
-		return st != nil && st.applied
+		// The last attempt may have reached Sentry unless it surely was
+		// not sent; earlier ones, retried, cannot have (see checkRetry).
+		return st.applied
 	}
 	return false
 }
 
-// errNoBrowserSDKVersion is UpdateProjectKey's answer to an update without a
-// loader version.
 var errNoBrowserSDKVersion = errors.New("the update of a client key has no browserSdkVersion; Sentry would reset the key's loader version to the project's default, so send the version to keep")
 
 // UpdateProjectKey sets a key's whole state (PUT .../keys/{key_id}/) and
-// returns the key as Sentry answers. An update without BrowserSDKVersion is
-// an error before any request. It is retried on 429, 5xx, timeouts and broken
-// connections: sending the same state again does no harm.
+// returns it as Sentry answers, retried like a read.
 func (c *Client) UpdateProjectKey(ctx context.Context, organization, project, keyID string, key ProjectKeyUpdate) (*ProjectKey, error) {
 	if strings.TrimSpace(key.BrowserSDKVersion) == "" {
 		return nil, errNoBrowserSDKVersion
@@ -245,12 +215,10 @@ func (c *Client) UpdateProjectKey(ctx context.Context, organization, project, ke
 	return decodeKey(resp, http.MethodPut, u.Redacted())
 }
 
-// DeleteProjectKey deletes a key (DELETE .../keys/{key_id}/). It is retried
-// on 429, 5xx, timeouts and broken connections. It is done on 204, on a 2xx
-// with an empty or JSON body, and on a 404 that carries Sentry's JSON detail:
-// the key is gone, whichever attempt (or whoever) deleted it. An empty 404 is
-// sentry.io's gateway answering for an unknown organization, and stays an
-// *APIError; a 2xx page that is not JSON is a *NotJSONError.
+// DeleteProjectKey deletes a key (DELETE .../keys/{key_id}/), retried on 429,
+// 5xx, timeouts and broken connections. A 2xx with an empty or JSON body is
+// done, and so is a 404 with Sentry's JSON detail: the key is gone, whoever
+// deleted it (see isGone). A 2xx page is a *NotJSONError.
 func (c *Client) DeleteProjectKey(ctx context.Context, organization, project, keyID string) error {
 	u, err := c.endpointURL("projects/%s/%s/keys/%s/", organization, project, keyID)
 	if err != nil {
@@ -262,10 +230,9 @@ func (c *Client) DeleteProjectKey(ctx context.Context, organization, project, ke
 			"organization": organization, "from": resp.moved.From, "to": resp.moved.To, "key_id": keyID,
 		})
 	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail != "" {
+	if isGone(err) {
 		c.log.Debug(ctx, "Sentry answered a client key delete with 404: the key is gone", map[string]any{
-			"organization": organization, "project": project, "key_id": keyID, "attempts": apiErr.Attempts, "detail": apiErr.Detail,
+			"organization": organization, "project": project, "key_id": keyID, "error": err.Error(),
 		})
 		return nil
 	}

@@ -2,69 +2,43 @@ package sentry
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"sync"
 	"time"
 )
 
-// pacer holds requests back by what Sentry's rate-limit headers say, so that
-// a provider reading hundreds of projects waits for a window instead of
-// being answered 429.
-//
-// Sentry limits each endpoint and method separately (per caller) in fixed
-// windows: a window is a whole second on Sentry's clock, whoever sends the
-// whole allowance (X-Sentry-Rate-Limit-Limit) the moment a window opens gets
-// all of it, and X-Sentry-Rate-Limit-Reset names the window's end (unix
-// seconds). A cap on concurrent requests (-ConcurrentLimit) may come on top.
-// The pacer keeps one bucket per endpoint and method; one that never saw
-// those headers (self-hosted Sentry sends none) never delays anything.
-//
-// Within a window the pacer lets requests go while the window's allowance
-// lasts, then holds the rest until the window has surely ended: its reset
-// read on Sentry's clock (see serverClock), which is never early, and never
-// more than Config.MaxRateLimitWait away. Then the next window's whole
-// allowance goes at once. How late that is depends on how well the clock
-// estimate knows the phase of Sentry's seconds, which only an answer around a
-// window's end can tell; so while the estimate is wide, a window's last slot
-// is sent where the window probably ends (see probeAt).
+// pacer holds requests back by Sentry's rate-limit headers, so that a
+// provider reading hundreds of projects waits for a window instead of being
+// answered 429. Sentry limits each endpoint and method in fixed windows of a
+// second on its clock: X-Sentry-Rate-Limit-Reset names a window's end, and
+// whoever sends the whole allowance as a window opens gets all of it. A
+// bucket that never saw those headers (self-hosted Sentry) delays nothing.
+// Requests go while the allowance lasts; the rest wait until the window has
+// surely ended (read on Sentry's clock, see serverClock), then go at once.
 type pacer struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	now     func() time.Time
 	clock   *serverClock
-	// maxWait caps how far ahead a window's end may be taken to be.
 	maxWait time.Duration
 }
 
 type bucket struct {
-	// limit is a window's allowance; zero until an answer carried
-	// rate-limit headers.
-	limit int
-	// end is the current window's end as Sentry sent it (on its clock),
-	// and remaining what is left of the window: lowered on every send,
-	// corrected by every answer. Once the window has surely ended (rolled),
-	// remaining is the next window's allowance until an answer tells its
-	// end.
-	end       time.Time
-	remaining int
-	rolled    bool
-	// low is the lowest Remaining Sentry sent for the window.
-	low int
-	// capAt is the latest local instant to wait for the window's end.
-	capAt time.Time
-	// rtt is the bucket's last round trip.
-	rtt time.Duration
-
+	limit int // a window's allowance; zero until an answer said
+	// end is the window's end on Sentry's clock, remaining what is left of
+	// it (less every send, corrected by answers), low the lowest Remaining
+	// Sentry sent for it, capAt the latest local instant to wait for it.
+	// Once the window surely ended (rolled), remaining is the next one's.
+	end        time.Time
+	remaining  int
+	low        int
+	rolled     bool
+	capAt      time.Time
+	rtt        time.Duration // the last round trip
 	inflight   int
-	concurrent int // 0: no concurrency limit announced
-
-	// changed is closed (and replaced) whenever the bucket changes, waking
-	// the requests waiting on it.
-	changed chan struct{}
-}
-
-func newPacer(now func() time.Time, clock *serverClock, maxWait time.Duration) *pacer {
-	return &pacer{buckets: map[string]*bucket{}, now: now, clock: clock, maxWait: maxWait}
+	concurrent int           // 0: no concurrency limit announced
+	changed    chan struct{} // closed and replaced on every change
 }
 
 func (p *pacer) bucket(route string) *bucket {
@@ -76,8 +50,7 @@ func (p *pacer) bucket(route string) *bucket {
 	return b
 }
 
-// acquire waits until a request to route may be sent and reserves it. The
-// returned release must be called once the response is finished.
+// acquire waits until a request to route may go; release it once read.
 func (p *pacer) acquire(ctx context.Context, route string) (release func(), waited time.Duration, err error) {
 	start := p.now()
 	for {
@@ -94,30 +67,21 @@ func (p *pacer) acquire(ctx context.Context, route string) (release func(), wait
 		changed := b.changed
 		p.mu.Unlock()
 
-		var t *time.Timer
 		var timer <-chan time.Time
 		if wait > 0 {
-			t = time.NewTimer(wait)
-			timer = t.C
+			timer = time.After(wait)
 		}
 		select {
 		case <-ctx.Done():
-			err = ctx.Err()
+			return nil, p.now().Sub(start), ctx.Err()
 		case <-changed:
 		case <-timer:
-		}
-		if t != nil {
-			t.Stop()
-		}
-		if err != nil {
-			return nil, p.now().Sub(start), err
 		}
 	}
 }
 
-// admit decides whether a request may go now, given the bounds of Sentry's
-// clock offset. When it may not, it returns how long to wait at most (zero:
-// until the bucket changes).
+// admit decides whether a request may go now; if not, how long to wait at
+// most (zero: for a change).
 func (b *bucket) admit(now time.Time, lo, hi time.Duration) (time.Duration, bool) {
 	if b.concurrent > 0 && b.inflight >= b.concurrent {
 		return 0, false
@@ -125,14 +89,12 @@ func (b *bucket) admit(now time.Time, lo, hi time.Duration) (time.Duration, bool
 	if b.limit == 0 {
 		return 0, true
 	}
-	// The local instant by which the window has surely ended.
-	ends := b.end.Add(-lo)
+	ends := b.end.Add(-lo) // when the window has surely ended, locally
 	if ends.After(b.capAt) {
 		ends = b.capAt
 	}
 	if !b.rolled && !now.Before(ends) {
-		// A new window: its whole allowance, less what is in flight and
-		// may count against it, until an answer tells its end.
+		// A new window's allowance, less what is in flight.
 		b.rolled, b.remaining = true, max(b.limit-b.inflight, 0)
 	}
 	if b.remaining > 0 {
@@ -151,16 +113,12 @@ func (b *bucket) admit(now time.Time, lo, hi time.Duration) (time.Duration, bool
 	return ends.Sub(now), false
 }
 
-// probeAt is when the window's last slot may go; zero when at once. While
-// the window's end is uncertain by more than two round trips, that slot is
-// held and sent where the local clock says the window ends (clocks are
-// usually synchronised; the guess is kept within the span the bounds allow),
-// half a round trip early. Counted before the end and answered after it, its
-// Date shows the next second and narrows the estimate to a round trip, so that
-// later windows are used from the moment they open. The slot is the window's
-// own, so the probe never meets a 429; with a local clock that is off it only
-// lands early (and narrows the span from below) or late, leaving that one
-// slot of the window unused.
+// probeAt is when the window's last slot may go (zero: now). While the end is
+// uncertain by more than two round trips, the slot goes half a round trip
+// before the end by the local clock (usually in sync), kept within the
+// bounds: counted before the end and dated after it, it narrows the estimate
+// to a round trip. Being the window's own slot, it never meets a 429; with a
+// clock that is off, it lands early (and narrows) or late (and is lost).
 func (b *bucket) probeAt(ends time.Time, lo, hi time.Duration) time.Time {
 	if b.rolled || b.remaining != 1 || hi-lo <= 2*b.rtt {
 		return time.Time{}
@@ -175,8 +133,7 @@ func (b *bucket) probeAt(ends time.Time, lo, hi time.Duration) time.Time {
 	return guess.Add(-b.rtt / 2)
 }
 
-// maxProbeWait bounds how long a slot is held for a probe: an endpoint with
-// windows of a minute is not probed, its requests would wait that long.
+// maxProbeWait bounds the hold of a probe: windows of a minute are not probed.
 const maxProbeWait = 2 * time.Second
 
 func (p *pacer) release(route string) {
@@ -187,9 +144,7 @@ func (p *pacer) release(route string) {
 	b.notify()
 }
 
-// observe learns from an answer sent and received at the given local
-// instants: Sentry's clock from its Date and Reset (see serverClock), and the
-// bucket's window from its rate-limit headers.
+// observe learns Sentry's clock and the bucket's window from an answer.
 func (p *pacer) observe(route string, resp *http.Response, sent, received time.Time) {
 	h := resp.Header
 	limit, hasLimit := headerInt(h, "X-Sentry-Rate-Limit-Limit")
@@ -217,20 +172,16 @@ func (p *pacer) observe(route string, resp *http.Response, sent, received time.T
 		return
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
-		// Whatever Remaining says, Sentry refused this request: the
-		// window has nothing left.
-		remaining = 0
+		remaining = 0 // whatever Remaining says
 	}
 	if hasLimit && limit > 0 {
 		b.limit = limit
 	} else {
 		b.limit = max(b.limit, remaining+1)
 	}
-	// Sentry's Remaining counts the requests that reached it before this
-	// one; those in flight besides it may have come after. So the lowest
-	// Remaining of a window, less what is in flight, is a floor of what is
-	// left, and so is the count kept since the window began: the pacer
-	// takes the higher, never above what Sentry says.
+	// Remaining counts what reached Sentry before this answer; what else is
+	// in flight may come after. Both that and the count kept since the
+	// window began are floors: take the higher, never above what Sentry says.
 	switch {
 	case end.After(b.end):
 		floor := remaining - max(b.inflight-1, 0)
@@ -243,10 +194,65 @@ func (p *pacer) observe(route string, resp *http.Response, sent, received time.T
 		b.low = min(b.low, remaining)
 		b.remaining = min(max(b.remaining, b.low-max(b.inflight-1, 0)), b.low)
 	}
-	// An answer from an older window tells nothing about this one.
 }
 
 func (b *bucket) notify() {
 	close(b.changed)
 	b.changed = make(chan struct{})
+}
+
+// serverClock bounds the offset of Sentry's clock from the local one (server
+// minus local), as Sentry read its clock between sending and receiving:
+//
+//   - Date (to the second): date - received <= offset < date + 1s - sent;
+//   - X-Sentry-Rate-Limit-Reset, as the counting window had not ended:
+//     offset < reset - sent;
+//   - an answer from a later window than one seen before (a rollover), as
+//     that window had ended: offset >= end - received.
+//
+// It keeps the intersection (about a round trip once a window's end falls
+// between two answers), starting again on a contradiction (a stepped clock).
+// The lower bound is used: a server time read as local time is never early.
+type serverClock struct {
+	mu     sync.Mutex
+	known  bool
+	lo, hi time.Duration
+}
+
+// observe narrows the estimate with an answer; after, when not zero, is a
+// window's end that had passed when Sentry counted it.
+func (c *serverClock) observe(h http.Header, sent, received, after time.Time) {
+	const inf = time.Duration(math.MaxInt64)
+	lo, hi := -inf, inf
+	if date, err := http.ParseTime(h.Get("Date")); err == nil {
+		lo, hi = date.Sub(received), date.Add(time.Second).Sub(sent)
+	}
+	// A bound that contradicts the Date is a server's mistake: ignore it.
+	if reset, ok := parseReset(h); ok && reset.Sub(sent) > lo {
+		hi = min(hi, reset.Sub(sent))
+	}
+	if !after.IsZero() && after.Sub(received) < hi {
+		lo = max(lo, after.Sub(received))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.known && lo < c.hi && hi > c.lo:
+		c.lo, c.hi = max(c.lo, lo), min(c.hi, hi)
+	case lo > -inf && hi < inf: // the first answer, or a contradiction
+		c.known, c.lo, c.hi = true, lo, hi
+	}
+}
+
+// bounds returns the bounds of the offset; zero (the local clock) before any.
+func (c *serverClock) bounds() (lo, hi time.Duration, known bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lo, c.hi, c.known
+}
+
+// toLocal reads a time on the server's clock as local time, never early.
+func (c *serverClock) toLocal(t time.Time) time.Time {
+	lo, _, _ := c.bounds()
+	return t.Add(-lo)
 }

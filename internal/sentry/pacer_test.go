@@ -301,7 +301,7 @@ func admitNow(p *pacer, b *bucket, clk *fakeClock) (time.Duration, bool) {
 func newTestPacer(skew time.Duration, server time.Time) (*pacer, *fakeClock, func(*http.Response)) {
 	clk := &fakeClock{t: server.Add(skew)}
 	sc := &serverClock{}
-	p := newPacer(clk.now, sc, time.Minute)
+	p := &pacer{buckets: map[string]*bucket{}, now: clk.now, clock: sc, maxWait: time.Minute}
 	observe := func(resp *http.Response) {
 		p.observe("GET project-keys", resp, clk.now(), clk.now())
 	}
@@ -348,22 +348,22 @@ func TestServerClockNarrows(t *testing.T) {
 		generated := sent.Add(10 * time.Millisecond).Add(offset)
 		h := http.Header{"Date": {generated.UTC().Format(http.TimeFormat)}}
 		sc.observe(h, sent, received, time.Time{})
-		lo, ok := sc.offset()
+		lo, _, ok := sc.bounds()
 		if !ok || lo > offset {
 			t.Fatalf("after %d answers the lower bound is %s, above the real offset %s", i+1, lo, offset)
 		}
 	}
-	if lo, _ := sc.offset(); offset-lo > 50*time.Millisecond {
+	if lo, _, _ := sc.bounds(); offset-lo > 50*time.Millisecond {
 		t.Fatalf("after 20 answers the lower bound is %s, still %s below the real offset", lo, offset-lo)
 	}
 	// A stepped clock starts the estimate again.
 	sc.observe(http.Header{"Date": {local.Add(time.Hour).UTC().Format(http.TimeFormat)}}, local, local, time.Time{})
-	if lo, _ := sc.offset(); lo < 59*time.Minute {
+	if lo, _, _ := sc.bounds(); lo < 59*time.Minute {
 		t.Fatalf("after a jump of an hour the offset is %s", lo)
 	}
 	// No Date, no change.
 	sc.observe(http.Header{}, local, local, time.Time{})
-	if lo, _ := sc.offset(); lo < 59*time.Minute {
+	if lo, _, _ := sc.bounds(); lo < 59*time.Minute {
 		t.Fatalf("an answer without Date moved the offset to %s", lo)
 	}
 }
