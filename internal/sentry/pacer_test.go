@@ -215,6 +215,30 @@ func TestPacerUsesTheWholeWindowAtOnce(t *testing.T) {
 	}
 }
 
+// TestPacerCountsAWindowOnce: the answers of a new window come back in any
+// order, each counting the requests that reached Sentry before it; none may
+// make the pacer count a request twice and leave slots of the window unused.
+func TestPacerCountsAWindowOnce(t *testing.T) {
+	server := time.Unix(1_800_000_000, 0)
+	p, clk, observe := newTestPacer(0, server)
+	observe(rateLimitAnswer(http.StatusOK, server, 0)) // nothing left until server+1
+	b := p.buckets["GET project-keys"]
+	clk.advance(time.Second)
+	for i := range 10 {
+		if _, ok := admitNow(p, b, clk); !ok {
+			t.Fatalf("request %d of the new window was held", i+1)
+		}
+		b.inflight++
+	}
+	for i, remaining := range []int{30, 35, 39, 31, 38, 32, 37, 33, 36, 34} {
+		observe(rateLimitAnswer(http.StatusOK, server.Add(time.Second+time.Millisecond), remaining))
+		b.inflight--
+		if b.remaining != 30 {
+			t.Fatalf("after answer %d (Remaining %d) the pacer counts %d left, want 30", i+1, remaining, b.remaining)
+		}
+	}
+}
+
 // TestPacerProbesAnUncertainEnd: while the window's end is uncertain, its
 // last slot is held and sent where the local clock says the window ends, half
 // a round trip early, kept within the span the bounds allow; the window never
