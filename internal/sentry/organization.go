@@ -96,8 +96,8 @@ type ProjectKeys struct {
 
 // OrganizationKeys is ListKeysByProject's result: the selected projects the
 // token can read (by slug) with their keys, whether it fell back to reading
-// projects one by one, the HTTP requests taken, the keys of projects not in
-// the projects list, and the ProjectSlugs naming no readable project.
+// projects one by one, the HTTP requests taken, how many keys' projects the
+// projects list lacks, and the ProjectSlugs naming no readable project.
 type OrganizationKeys struct {
 	Projects           []ProjectKeys
 	Fallback           bool
