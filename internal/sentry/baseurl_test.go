@@ -60,3 +60,17 @@ func TestNormalizeBaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactUserinfo(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://user:pw@sentry.io/x": "https://…@sentry.io/x",
+		"user:pw@sentry.io":           "…@sentry.io",
+		"https://pw@sentry.io:%zz":    "https://…@sentry.io:%zz",
+		"https://sentry.io/a@b":       "https://sentry.io/a@b",
+		"sentry.io":                   "sentry.io",
+	} {
+		if got := redactUserinfo(in); got != want {
+			t.Errorf("redactUserinfo(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

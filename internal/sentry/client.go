@@ -2,16 +2,18 @@ package sentry
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
+	"regexp"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -27,159 +29,108 @@ const (
 	DefaultRetryWaitMax     = 30 * time.Second
 	DefaultMaxRateLimitWait = 60 * time.Second
 
-	// PerPage is the page size the client asks for: Sentry's maximum. The
-	// keys endpoints default to 10, so asking for 100 cuts round trips tenfold.
+	// PerPage is the page size asked for: Sentry's maximum.
 	PerPage = 100
-
-	// maxBodyBytes bounds one response body. A page of 100 keys is about
-	// 300 KB; anything near this size is not a Sentry API page.
+	// maxBodyBytes bounds a body: a page of 100 keys is about 300 KB.
 	maxBodyBytes = 64 << 20
 )
 
-// Config configures a Client.
+// Config configures a Client. Zero values mean the defaults.
 type Config struct {
-	// BaseURL is any form accepted by NormalizeBaseURL; empty means
-	// DefaultBaseURL.
+	// BaseURL is any form NormalizeBaseURL accepts.
 	BaseURL string
 	// Token is sent as "Authorization: Bearer <token>" and never logged.
-	Token string
-	// UserAgent is sent with every request.
-	UserAgent string
-	// MaxRetries bounds the retries after the first attempt of a request.
-	// What is retried depends on the method: a 429 always; a 5xx (except
-	// 501), a timeout or a broken connection for GET, PUT and DELETE; a
-	// POST only when it surely was not sent (see CreateProjectKey). Nil
-	// means DefaultMaxRetries; zero disables retries.
+	Token, UserAgent string
+	// MaxRetries bounds the retries after a request's first attempt (see
+	// checkRetry and CreateProjectKey); nil means DefaultMaxRetries.
 	MaxRetries *int
-	// RequestTimeout bounds each attempt, from the moment the pacer lets
-	// it go until its body is read. A wait for a rate-limit window is not
-	// part of it. Zero means DefaultRequestTimeout.
+	// RequestTimeout bounds an attempt from the pacer's go to its body read.
 	RequestTimeout time.Duration
-	// MaxPages bounds the pages one listing may take. Zero means
-	// DefaultMaxPages (100,000 keys at 100 per page).
-	MaxPages int
-	// RetryWaitMin and RetryWaitMax bound the exponential back-off between
-	// retries of 5xx answers and connection errors. Zero means the defaults.
+	MaxPages       int
+	// RetryWaitMin and RetryWaitMax bound the exponential back-off.
 	RetryWaitMin, RetryWaitMax time.Duration
-	// MaxRateLimitWait caps one wait for a rate-limit window to reset (from
-	// X-Sentry-Rate-Limit-Reset or a proxy's Retry-After), both before a
-	// retry and when the pacer holds a request back. Zero means
-	// DefaultMaxRateLimitWait.
+	// MaxRateLimitWait caps a wait for a rate-limit window or Retry-After.
 	MaxRateLimitWait time.Duration
-	// Logger receives structured debug and trace messages. Nil discards them.
+	// Logger receives structured log messages; nil discards them.
 	Logger Logger
-	// Transport sends the requests. Nil means a pooled transport that honours
-	// the proxy environment variables and verifies TLS with the system roots
-	// (SSL_CERT_FILE and SSL_CERT_DIR add custom CAs).
+	// Transport sends the requests; nil means cleanhttp's pooled one.
 	Transport http.RoundTripper
 }
 
 // Client talks to one Sentry installation. It is safe for concurrent use and
-// meant to be shared: its pacing by Sentry's rate-limit headers only works
-// when every request of a process goes through the same Client.
+// meant to be shared: pacing only works when every request goes through it.
 type Client struct {
-	base      *url.URL
-	token     string
-	userAgent string
-	maxPages  int
-	maxBody   int64
-	// timeout bounds each attempt from the moment the pacer admits it
-	// until its body is read (see transport).
-	timeout time.Duration
-	log     Logger
-	http    *retryablehttp.Client
-	pacer   *pacer
-	backoff *backoffPolicy
-	// clock estimates Sentry's clock from the Date of its answers.
-	clock *serverClock
+	base             *url.URL
+	token, userAgent string
+	maxPages         int
+	maxBody          int64
+	retries          int
+	timeout          time.Duration
+	log              Logger
+	http             *retryablehttp.Client
+	pacer            *pacer
+	backoff          *backoffPolicy
+	clock            *serverClock
 	// now is the local clock; tests replace it.
 	now func() time.Time
-	// created holds the ids of the keys this client created or adopted:
-	// the search after an ambiguous create never takes one of them, so two
-	// resources that create keys of the same name cannot end up with one.
-	created sync.Map
+	// ignoresPublic: the server ignores a create's public key.
+	ignoresPublic atomic.Bool
 }
+
+// Logger receives the client's structured log messages, which never hold the
+// token or the Authorization header.
+type Logger interface {
+	Warn(ctx context.Context, msg string, fields map[string]any)
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Warn(context.Context, string, map[string]any)  {}
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}
 
 // New returns a Client for cfg. It makes no request.
 func New(cfg Config) (*Client, error) {
-	raw := cfg.BaseURL
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	base, err := NormalizeBaseURL(raw)
+	base, err := NormalizeBaseURL(cmp.Or(cfg.BaseURL, DefaultBaseURL))
 	if err != nil {
 		return nil, err
-	}
-	if cfg.Token == "" {
-		return nil, errors.New("no Sentry auth token is configured")
 	}
 	retries := DefaultMaxRetries
 	if cfg.MaxRetries != nil {
 		retries = *cfg.MaxRetries
 	}
-	if retries < 0 {
+	timeout := cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
+	maxWait := cmp.Or(cfg.MaxRateLimitWait, DefaultMaxRateLimitWait)
+	switch {
+	case cfg.Token == "":
+		return nil, errors.New("no Sentry auth token is configured")
+	case retries < 0:
 		return nil, fmt.Errorf("max retries must not be negative, got %d", retries)
-	}
-	timeout := orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
-	if timeout < 0 {
+	case timeout < 0:
 		return nil, fmt.Errorf("the request timeout must be positive, got %s", timeout)
+	case maxWait < 0:
+		return nil, fmt.Errorf("the longest rate-limit wait must be positive, got %s", maxWait)
 	}
-	maxPages := cfg.MaxPages
-	if maxPages <= 0 {
-		maxPages = DefaultMaxPages
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = nopLogger{}
-	}
-
-	maxRateLimitWait := orDefault(cfg.MaxRateLimitWait, DefaultMaxRateLimitWait)
-	if maxRateLimitWait < 0 {
-		return nil, fmt.Errorf("the longest rate-limit wait must be positive, got %s", maxRateLimitWait)
-	}
-
-	c := &Client{
-		base:      base,
-		token:     cfg.Token,
-		userAgent: cfg.UserAgent,
-		maxPages:  maxPages,
-		maxBody:   maxBodyBytes,
-		timeout:   timeout,
-		log:       log,
-		clock:     &serverClock{},
-		now:       time.Now,
-	}
+	c := &Client{base: base, token: cfg.Token, userAgent: cfg.UserAgent, maxPages: cmp.Or(max(cfg.MaxPages, 0), DefaultMaxPages),
+		maxBody: maxBodyBytes, retries: retries, timeout: timeout, log: cmp.Or[Logger](cfg.Logger, nopLogger{}), clock: &serverClock{}, now: time.Now}
 	now := func() time.Time { return c.now() }
-	c.pacer = newPacer(now, c.clock, maxRateLimitWait)
-	c.backoff = &backoffPolicy{
-		min:          orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
-		max:          orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
-		maxRateLimit: maxRateLimitWait,
-		clock:        c.clock,
-		now:          now,
-	}
-
+	c.pacer = &pacer{buckets: map[string]*bucket{}, now: now, clock: c.clock, maxWait: maxWait}
+	c.backoff = &backoffPolicy{min: cmp.Or(cfg.RetryWaitMin, DefaultRetryWaitMin), max: cmp.Or(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		maxRateLimit: maxWait, clock: c.clock, now: now}
 	rt := cfg.Transport
 	if rt == nil {
 		t := cleanhttp.DefaultPooledTransport()
-		// A page of 100 keys is about 180 KB: read it in few system calls.
-		t.ReadBufferSize = 64 << 10
+		t.ReadBufferSize = 64 << 10 // a page of 100 keys is about 180 KB
 		rt = t
 	}
 	c.http = &retryablehttp.Client{
-		// No http.Client.Timeout: it would also cover the wait for the
-		// pacer, so a long rate-limit wait would time the attempt out
-		// before it was sent. The transport times each attempt instead.
-		HTTPClient: &http.Client{
-			Transport:     &transport{next: rt, client: c},
-			CheckRedirect: checkRedirect,
-		},
-		// Logging goes through Logger with the request's context; the
-		// library's own logger would write to stderr without it.
-		Logger:       nil,
-		RetryMax:     retries,
-		RetryWaitMin: c.backoff.min,
-		RetryWaitMax: c.backoff.max,
+		// No Timeout: it would cover the pacer's wait (see transport).
+		HTTPClient: &http.Client{Transport: &transport{next: rt, client: c}, CheckRedirect: checkRedirect},
+		// No Logger: the library's would write to stderr; the transport
+		// logs. Each call bounds its own attempts (see checkRetry).
+		RetryMax:     math.MaxInt32,
 		CheckRetry:   checkRetry,
 		PrepareRetry: prepareRetry,
 		Backoff:      c.backoff.wait,
@@ -191,18 +142,9 @@ func New(cfg Config) (*Client, error) {
 // BaseURL returns the normalized API root, ending in "/api/0/".
 func (c *Client) BaseURL() string { return c.base.String() }
 
-func orDefault(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
-	}
-	return d
-}
-
-// checkRedirect follows a redirect only to the same scheme and host, so the
-// token can never travel to another server. A renamed project answers with a
-// same-host 302, which is followed for a read. A write is never redirected:
-// Go would turn a POST, PUT or DELETE answered with 302 into a GET that
-// "succeeds" without writing anything, so the 3xx comes back as an APIError.
+// checkRedirect follows a read's redirect only to the same scheme and host,
+// where the token may go, and never a write's: Go would turn it into a GET
+// that "succeeds" without writing. do follows a renamed project's itself.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
 		return http.ErrUseLastResponse
@@ -217,9 +159,8 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// endpointPath builds the escaped path below the API root from literal parts
-// and user-supplied segments. Every segment is escaped, so a value such as
-// "../x", "a/b" or "%2F" stays one path segment.
+// endpointURL builds an address below the API root, escaping every segment:
+// "../x", "a/b" or "%2F" stays one segment.
 func (c *Client) endpointURL(format string, segments ...string) (*url.URL, error) {
 	escaped := make([]any, len(segments))
 	for i, s := range segments {
@@ -238,52 +179,100 @@ func (c *Client) endpointURL(format string, segments ...string) (*url.URL, error
 // errBodyTooLarge is readBody's answer to a body over its limit.
 var errBodyTooLarge = errors.New("the response body is over the size limit")
 
-// readBody reads a whole body of at most limit bytes, in one allocation when
-// the server announced its length.
+// readBody reads a body of at most limit bytes, in one allocation if it can.
 func readBody(r io.Reader, length, limit int64) ([]byte, error) {
 	if length > limit {
 		return nil, errBodyTooLarge
 	}
-	var buf bytes.Buffer
-	if length > 0 {
-		buf.Grow(int(length) + bytes.MinRead)
-	}
-	_, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	if err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, max(length, 0)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, err
 	}
-	body := buf.Bytes()
-	if int64(len(body)) > limit {
+	if int64(buf.Len()) > limit {
 		return nil, errBodyTooLarge
 	}
-	if body == nil {
-		body = []byte{}
-	}
-	return body, nil
+	return buf.Bytes(), nil
 }
 
-// maxErrorBodyBytes bounds what is read of an error answer: its detail and
-// field errors are a few hundred bytes.
+// maxErrorBodyBytes bounds an error answer's body: its detail is far smaller.
 const maxErrorBodyBytes = 1 << 20
 
-// readErrorBody reads what it can of an error answer's body, at most
-// maxErrorBodyBytes. A body cut short by a broken connection gives what
-// arrived: the status is the answer, and retrying would not change it.
+// readErrorBody reads what it can of an error answer's body: the status is
+// the answer, and a connection broken meanwhile would not change it.
 func readErrorBody(r io.Reader) []byte {
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(io.LimitReader(r, maxErrorBodyBytes))
-	if buf.Len() == 0 {
-		return []byte{}
-	}
-	return buf.Bytes()
+	b, _ := io.ReadAll(io.LimitReader(r, maxErrorBodyBytes))
+	return b
 }
 
 func isTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
 	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+// DefaultBaseURL is the API root used when no base URL is configured.
+const DefaultBaseURL = "https://sentry.io/api/0/"
+
+// RegionBaseURLs maps Sentry's data-storage regions to their API roots.
+var RegionBaseURLs = map[string]string{
+	"us": "https://us.sentry.io/api/0/",
+	"de": "https://de.sentry.io/api/0/",
+}
+
+// NormalizeBaseURL turns a Sentry address into its API root: "https://h",
+// "https://h/api" and "https://h/api/0", with or without a slash and under
+// any path prefix, mean "https://h/api/0/". Only http and https are accepted;
+// user information, a query or a fragment, which usually hide a mistake (or
+// a credential bound for the logs), are rejected.
+func NormalizeBaseURL(raw string) (*url.URL, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, fmt.Errorf("the base URL is empty")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("the base URL %q cannot be parsed: %w", redactUserinfo(s), unwrapURLError(err))
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		u.Scheme = strings.ToLower(u.Scheme)
+	case "":
+		return nil, fmt.Errorf("the base URL %q has no scheme; write it as https://%s", redactUserinfo(s), strings.TrimLeft(redactUserinfo(s), "/"))
+	default:
+		return nil, fmt.Errorf("the base URL %q uses the scheme %q; only http and https are supported", redactUserinfo(s), u.Scheme)
+	}
+	if u.Opaque != "" || u.Host == "" {
+		return nil, fmt.Errorf("the base URL %q has no host", redactUserinfo(s))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("the base URL %q contains user information; set the token with the token attribute or SENTRY_AUTH_TOKEN instead", redactUserinfo(s))
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		return nil, fmt.Errorf("the base URL %q contains a query string, which an API root cannot have", s)
+	}
+	if u.Fragment != "" || strings.Contains(s, "#") {
+		return nil, fmt.Errorf("the base URL %q contains a fragment, which an API root cannot have", s)
+	}
+	p := strings.TrimRight(u.Path, "/")
+	switch {
+	case strings.HasSuffix(p, "/api/0"):
+	case strings.HasSuffix(p, "/api"):
+		p += "/0"
+	default:
+		p += "/api/0"
+	}
+	u.Path = p + "/"
+	u.RawPath = ""
+	return u, nil
+}
+
+// userinfoRe finds a URL's user information, redacted from errors.
+var userinfoRe = regexp.MustCompile(`^((?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//)?[^/?#]*@`)
+
+func redactUserinfo(s string) string { return userinfoRe.ReplaceAllString(s, "${1}…@") }
+
+func unwrapURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}

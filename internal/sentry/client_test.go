@@ -697,49 +697,6 @@ func TestTLSIsVerified(t *testing.T) {
 	}
 }
 
-func TestEachProjectKeysPage(t *testing.T) {
-	const path = "/api/0/projects/acme/web/keys/"
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		from := 300 - 100*(n-1)
-		next := fmt.Sprintf("%d:0:0", from-100)
-		w.Header().Set("Link", sentryLink(path, "per_page=100", "0:0:1", false, next, from > 100))
-		fmt.Fprint(w, page(from, max(from-100, 0)))
-	})
-
-	t.Run("every page in order", func(t *testing.T) {
-		var got []int
-		err := newTestClient(t, rec).EachProjectKeysPage(context.Background(), "acme", "web", "", func(keys []ProjectKey) error {
-			got = append(got, len(keys))
-			if keys[0].ID != fmt.Sprintf("%032x", 300-100*(len(got)-1)) {
-				t.Errorf("page %d starts with %s", len(got), keys[0].ID)
-			}
-			return nil
-		})
-		if err != nil || fmt.Sprint(got) != "[100 100 100]" {
-			t.Fatalf("pages %v, err %v", got, err)
-		}
-	})
-
-	t.Run("an error stops the listing", func(t *testing.T) {
-		rec.mu.Lock()
-		rec.requests = nil
-		rec.mu.Unlock()
-		stop := errors.New("enough")
-		calls := 0
-		err := newTestClient(t, rec).EachProjectKeysPage(context.Background(), "acme", "web", "", func([]ProjectKey) error {
-			calls++
-			return stop
-		})
-		if !errors.Is(err, stop) || calls != 1 {
-			t.Fatalf("err %v after %d calls, want the callback's error after 1", err, calls)
-		}
-		// The next page may already be on its way; the third never is.
-		if n := rec.count(); n > 2 {
-			t.Fatalf("%d requests after the callback stopped the listing", n)
-		}
-	})
-}
-
 // TestOversizeBodyIsNotRetried pins the body-size limit and issue 12's item
 // 4: a body over the limit was retried (and downloaded) three times.
 func TestOversizeBodyIsNotRetried(t *testing.T) {

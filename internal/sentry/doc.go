@@ -1,12 +1,7 @@
-// Package sentry is a small client for the parts of Sentry's REST API that the
-// Terraform provider uses: a project's client keys (DSNs), one client key and
-// its create, update and delete, an organization's keys across all projects
-// and an organization's projects.
-//
-// It owns everything about talking to Sentry: the base URL and its accepted
-// forms, bearer authentication, the user agent, bounded retries with back-off
-// (by method: a create is never sent twice once it may have reached Sentry),
-// pacing by Sentry's rate-limit headers read on Sentry's clock, cursor
-// pagination and typed errors (field errors of a rejected write included). It
-// imports no Terraform package, so it can be tested and reused on its own.
+// Package sentry is the client of Sentry's REST API that the Terraform
+// provider uses: client keys (DSNs) of a project or an organization, their
+// create, update and delete, and projects. It owns the base URL, bearer
+// authentication, retries by method (a create is read back by the public key
+// it sent), pacing by Sentry's rate-limit headers, pagination and typed
+// errors, and imports no Terraform package.
 package sentry

@@ -2,53 +2,37 @@ package sentry
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html"
+	"maps"
 	"net/http"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// APIError is an answer from Sentry whose status is not a success. It carries
-// what a user needs to act: the status, Sentry's own "detail" message and, for
-// a 403 caused by a token's scopes, the scopes Sentry asks for.
+// APIError is a non-success answer (of the last of Attempts): Detail is
+// Sentry's message; EmptyBody marks no body (sentry.io's gateway for an
+// unknown organization); RequiredScopes are a 403's insufficient_scope
+// challenge, RateLimitReset a 429's window end, FieldErrors a 400's (sorted),
+// Location an unfollowed redirect's. The URL never holds a credential.
 type APIError struct {
-	// Method and URL identify the request. The URL never contains a
-	// credential.
-	Method string
-	URL    string
-	// StatusCode is the HTTP status of the last attempt.
-	StatusCode int
-	// Detail is Sentry's "detail" message, empty when the body had none.
-	Detail string
-	// EmptyBody is true when the response had no body at all, as sentry.io's
-	// API gateway sends for an unknown organization and older servers send
-	// for an endpoint they do not have.
-	EmptyBody bool
-	// RequiredScopes lists the scopes named in an RFC 6750
-	// insufficient_scope challenge, when Sentry sent one.
-	RequiredScopes []string
-	// RateLimitReset is when Sentry's rate-limit window resets, for a 429
-	// that said so.
-	RateLimitReset time.Time
-	// Attempts is how many times the request was sent.
-	Attempts int
-	// FieldErrors are the validation errors of a 400 answer, one per field,
-	// sorted by Field.
-	FieldErrors []FieldError
+	Method, URL, Detail, Location string
+	StatusCode, Attempts          int
+	EmptyBody                     bool
+	RequiredScopes                []string
+	RateLimitReset                time.Time
+	FieldErrors                   []FieldError
 }
 
-// FieldError is what Sentry's validation said about one field of a request
-// body (Django REST framework's error format).
+// FieldError is Sentry's validation of one field, by its dotted JSON path
+// ("rateLimit.window"; a list element by index, "items.0.name").
 type FieldError struct {
-	// Field is the dotted JSON path of the field, e.g. "rateLimit.window";
-	// an element of a list is its index, e.g. "items.0.name".
-	Field string
-	// Messages are Sentry's messages, in its order.
+	Field    string
 	Messages []string
 }
 
@@ -60,12 +44,11 @@ func (e *APIError) Error() string {
 	} else if e.EmptyBody {
 		b.WriteString(" (empty body)")
 	}
+	if e.Location != "" {
+		fmt.Fprintf(&b, " (a redirect to %s that was not followed: a write only follows a renamed project's, on the same host)", e.Location)
+	}
 	for i, f := range e.FieldErrors {
-		sep := "; "
-		if i == 0 {
-			sep = ": "
-		}
-		fmt.Fprintf(&b, "%s%s: %s", sep, f.Field, strings.Join(f.Messages, " "))
+		fmt.Fprintf(&b, "%s%s: %s", map[bool]string{true: ": ", false: "; "}[i == 0], f.Field, strings.Join(f.Messages, " "))
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
@@ -73,38 +56,31 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// NotJSONError is a successful status whose body is not JSON, typically an
-// HTML login page of an SSO proxy or a web server that is not Sentry's API.
+// NotJSONError is a success whose body is not JSON, such as a proxy's sign-in
+// page. Title is the page's shortened <title>; the rest is never kept.
 type NotJSONError struct {
-	// Method is the request's method; empty means GET.
-	Method      string
-	URL         string
-	StatusCode  int
-	ContentType string
-	// Title is the <title> of an HTML page, shortened, when there was one. The
-	// rest of the page is never kept.
-	Title string
+	Method, URL, ContentType, Title string
+	StatusCode                      int
 }
 
 func (e *NotJSONError) Error() string {
-	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not JSON (Content-Type %q", methodOrGet(e.Method), e.URL, e.StatusCode, e.ContentType)
+	msg := fmt.Sprintf("%s %s: HTTP %d with a body that is not JSON (Content-Type %q", e.Method, e.URL, e.StatusCode, e.ContentType)
 	if e.Title != "" {
 		msg += fmt.Sprintf(", page title %q", e.Title)
+	}
+	if e.Method == http.MethodPost && e.StatusCode != http.StatusCreated {
+		// Sentry answers a create with 201.
+		return msg + "), not Sentry's answer: nothing was created"
 	}
 	return msg + ")"
 }
 
-// PaginationError reports a listing the client cannot finish faithfully: a
-// cursor that repeats, more pages than the client allows, or a Link header it
-// cannot read. No partial list is returned with it.
+// PaginationError is a listing the client cannot finish faithfully (a cursor
+// that repeats, too many pages, or a *LinkHeaderError): no partial list.
 type PaginationError struct {
-	URL    string
-	Reason string
-	Pages  int
-	Cursor string
-	// Err is the underlying cause when there is one, such as a
-	// *LinkHeaderError.
-	Err error
+	URL, Reason, Cursor string
+	Pages               int
+	Err                 error
 }
 
 func (e *PaginationError) Error() string {
@@ -113,72 +89,62 @@ func (e *PaginationError) Error() string {
 
 func (e *PaginationError) Unwrap() error { return e.Err }
 
-// LinkHeaderError is a page whose Link header is present but cannot be read
-// (RFC 8288), so the client cannot tell whether more pages follow. Reason is
-// short and quotes at most an excerpt of the header.
+// LinkHeaderError is a page whose Link header cannot be read. Reason quotes
+// at most an excerpt.
 type LinkHeaderError struct {
-	URL    string
-	Reason string
+	URL, Reason string
 }
 
 func (e *LinkHeaderError) Error() string {
 	return fmt.Sprintf("GET %s: the Link header cannot be read: %s", e.URL, e.Reason)
 }
 
-// TransportError is a request that got no usable HTTP response: a refused
-// connection, a DNS failure, a TLS failure or a timeout, after every retry.
+// TransportError is a request without a usable answer, after every retry.
 type TransportError struct {
-	Method   string
-	URL      string
-	Attempts int
+	Method, URL string
+	Attempts    int
 	// Timeout is true when the last attempt ran out of time.
 	Timeout bool
+	// NotSent: every attempt failed to connect (DNS, dial, TLS) or got a 429.
+	NotSent bool
 	Err     error
 }
 
 func (e *TransportError) Error() string {
-	what := "request failed"
-	if e.Timeout {
-		what = "request timed out"
-	}
-	s := fmt.Sprintf("%s %s: %s", e.Method, e.URL, what)
+	s := fmt.Sprintf("%s %s: request %s", e.Method, e.URL, map[bool]string{false: "failed", true: "timed out"}[e.Timeout])
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	if e.NotSent {
+		s += " before reaching Sentry"
 	}
 	return s + ": " + e.Err.Error()
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
-// BodyTooLargeError is a successful answer whose body is larger than any
-// Sentry API answer (a page of 100 keys is about 300 KB). It is not retried:
-// the same URL would send the same body again.
+// BodyTooLargeError is a success whose body is larger than any Sentry API
+// answer (Limit bytes). It is not retried: the body would come again.
 type BodyTooLargeError struct {
-	Method     string
-	URL        string
-	StatusCode int
-	// Limit is the size limit in bytes.
-	Limit int64
+	Method, URL string
+	StatusCode  int
+	Limit       int64
 }
 
 func (e *BodyTooLargeError) Error() string {
-	return fmt.Sprintf("%s %s: HTTP %d with a body larger than %s, more than any Sentry API answer; check that the base URL points at Sentry's API",
-		e.Method, e.URL, e.StatusCode, byteSize(e.Limit))
-}
-
-// byteSize renders a size limit: "64 MiB", "512 KiB" or "100 bytes".
-func byteSize(n int64) string {
+	size := fmt.Sprintf("%d bytes", e.Limit)
 	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
+	case e.Limit%(1<<20) == 0:
+		size = fmt.Sprintf("%d MiB", e.Limit>>20)
+	case e.Limit%(1<<10) == 0:
+		size = fmt.Sprintf("%d KiB", e.Limit>>10)
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return fmt.Sprintf("%s %s: HTTP %d with a body larger than %s, more than any Sentry API answer; check that the base URL points at Sentry's API",
+		e.Method, e.URL, e.StatusCode, size)
 }
 
-// RedirectError is a redirect the client refused to follow because it leads to
-// another scheme or host, where the token must not be sent.
+// RedirectError is a redirect to another scheme or host, where the token must
+// not go.
 type RedirectError struct {
 	From, To string
 }
@@ -187,102 +153,124 @@ func (e *RedirectError) Error() string {
 	return fmt.Sprintf("refused to follow a redirect from %s to %s: the token is only sent to the configured base URL", e.From, e.To)
 }
 
-// errorBody is the JSON body of a Sentry error. "detail" is usually a string
-// and sometimes an object (a renamed project's 302, newer error envelopes).
-type errorBody struct {
-	Detail json.RawMessage `json:"detail"`
+// DecodeError is a JSON body that does not have the shape Sentry documents.
+type DecodeError struct {
+	Method, URL string
+	StatusCode  int
+	Err         error
 }
 
-// parseDetail extracts Sentry's "detail" message from an error body. It never
-// returns markup: a body that is not a JSON object with a readable detail gives
-// the empty string.
-func parseDetail(body []byte) string {
-	var eb errorBody
-	if err := json.Unmarshal(body, &eb); err != nil || len(eb.Detail) == 0 {
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: the response is not the JSON Sentry documents: %v", e.Method, e.URL, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// AmbiguousCreateError is a create that may have reached Sentry (Err) and
+// whose outcome could not be read (LookupErr says why): the user should look
+// for the key and import or delete it rather than create another. KeyID is
+// the one key to look for. A server that ignores the public key a create
+// sends has none: Candidates are then the keys of that name (newest first),
+// none taken; Created is a key a later attempt made, Candidates the others.
+type AmbiguousCreateError struct {
+	Organization, Project, Name, KeyID string
+	Created                            *ProjectKey
+	Candidates                         []ProjectKey
+	Err, LookupErr                     error
+}
+
+func (e *AmbiguousCreateError) Error() string {
+	var b strings.Builder
+	where := e.Organization + "/" + e.Project
+	if e.Created != nil {
+		fmt.Fprintf(&b, "creating the client key %q in %s made the key %s, but an earlier attempt failed (%v) and may have made another", e.Name, where, e.Created.ID, e.Err)
+	} else {
+		fmt.Fprintf(&b, "creating the client key %q in %s may have succeeded (%v)", e.Name, where, e.Err)
+	}
+	if e.LookupErr != nil {
+		fmt.Fprintf(&b, ", and reading the outcome failed (%v)", e.LookupErr)
+	}
+	if e.KeyID != "" {
+		fmt.Fprintf(&b, ": look for the key %s in Sentry, and import it (%s/%s) or delete it before creating it again", e.KeyID, where, e.KeyID)
+		return b.String()
+	}
+	b.WriteString("; this Sentry server ignores the public key a create sends, so the key cannot be told apart from others of that name")
+	for i, k := range e.Candidates {
+		fmt.Fprintf(&b, "%s %s (created %s)", map[bool]string{true: ": they are", false: ","}[i == 0], k.ID, cmp.Or(deref(k.DateCreated), "at an unknown date"))
+	}
+	b.WriteString("; check the project's client keys in Sentry, and import the right key or delete the extra ones before creating it again")
+	return b.String()
+}
+
+func deref(s *string) string {
+	if s == nil {
 		return ""
 	}
-	var s string
-	if err := json.Unmarshal(eb.Detail, &s); err == nil {
-		return strings.TrimSpace(s)
-	}
-	var obj struct {
-		Message string `json:"message"`
-	}
-	if err := json.Unmarshal(eb.Detail, &obj); err == nil {
-		return strings.TrimSpace(obj.Message)
+	return *s
+}
+
+// Unwrap returns the create's own failure.
+func (e *AmbiguousCreateError) Unwrap() error { return e.Err }
+
+// parseDetail extracts Sentry's "detail" from an error body: a string, or an
+// object's message. It never returns markup.
+func parseDetail(body []byte) string {
+	var eb struct{ Detail any }
+	_ = json.Unmarshal(body, &eb)
+	switch d := eb.Detail.(type) {
+	case string:
+		return strings.TrimSpace(d)
+	case map[string]any:
+		m, _ := d["message"].(string)
+		return strings.TrimSpace(m)
 	}
 	return ""
 }
 
-// parseFieldErrors reads the validation errors of a Django REST framework
-// 400 body: an object whose keys are fields (except "detail", which is
-// Sentry's message) and whose values are a list of messages, a message, or
-// an object of the same shape for a nested field:
-//
-//	{"name": ["Ensure this field has no more than 64 characters."],
-//	 "rateLimit": {"window": ["Ensure this value is less than or equal to 86400."]}}
-//
-// gives name and rateLimit.window. An older Sentry flattened nested errors
-// into their keys ({"rateLimit": ["window"]}); a list of strings is always
-// taken as the messages of its field, so that reads as a message "window"
-// of rateLimit. Objects inside a list (errors of list elements) are named by
-// their index. Anything else gives nothing.
+// parseFieldErrors reads a Django REST framework 400: fields (but "detail")
+// with a message, messages, or a nested object: {"rateLimit": {"window":
+// [...]}} gives rateLimit.window, and a list's objects are named by index.
 func parseFieldErrors(body []byte) []FieldError {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil {
+	var obj map[string]any
+	if json.Unmarshal(body, &obj) != nil {
 		return nil
 	}
+	delete(obj, "detail")
 	var out []FieldError
-	for k, v := range obj {
-		if k == "detail" {
-			continue
-		}
-		collectFieldErrors(k, v, &out)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	collectFieldErrors("", obj, &out)
+	slices.SortFunc(out, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
 	return out
 }
 
-func collectFieldErrors(path string, raw json.RawMessage, out *[]FieldError) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		*out = append(*out, FieldError{Field: path, Messages: []string{s}})
-		return
-	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err == nil {
+func collectFieldErrors(path string, v any, out *[]FieldError) {
+	switch v := v.(type) {
+	case string:
+		*out = append(*out, FieldError{Field: path, Messages: []string{v}})
+	case []any:
 		var msgs []string
-		for i, item := range list {
-			if err := json.Unmarshal(item, &s); err == nil {
+		for i, item := range v {
+			if s, ok := item.(string); ok {
 				msgs = append(msgs, s)
-				continue
+			} else {
+				collectFieldErrors(path+"."+strconv.Itoa(i), item, out)
 			}
-			collectFieldErrors(path+"."+strconv.Itoa(i), item, out)
 		}
-		if len(msgs) > 0 {
+		if msgs != nil {
 			*out = append(*out, FieldError{Field: path, Messages: msgs})
 		}
-		return
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err == nil {
-		for k, v := range obj {
-			collectFieldErrors(path+"."+k, v, out)
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			collectFieldErrors(strings.TrimPrefix(path+"."+k, "."), v[k], out)
 		}
 	}
 }
 
 var scopeParamRe = regexp.MustCompile(`(?i)\bscope\s*=\s*"([^"]*)"`)
 
-// parseScopeChallenge reads the scopes of an RFC 6750 insufficient_scope
-// challenge, such as
-// `Bearer error="insufficient_scope", scope="project:admin project:read"`.
+// parseScopeChallenge reads an RFC 6750 insufficient_scope challenge's scopes.
 func parseScopeChallenge(h http.Header) []string {
 	for _, v := range h.Values("WWW-Authenticate") {
-		if !strings.Contains(strings.ToLower(v), "insufficient_scope") {
-			continue
-		}
-		if m := scopeParamRe.FindStringSubmatch(v); m != nil {
+		if m := scopeParamRe.FindStringSubmatch(v); m != nil && strings.Contains(strings.ToLower(v), "insufficient_scope") {
 			return strings.Fields(m[1])
 		}
 	}
@@ -304,74 +292,27 @@ func htmlTitle(body []byte) string {
 	return t
 }
 
-// looksLikeJSON reports whether a body starts like a JSON value.
+// looksLikeJSON reports whether a body starts like a JSON object or list.
 func looksLikeJSON(body []byte) bool {
 	b := bytes.TrimSpace(body)
 	return len(b) > 0 && (b[0] == '[' || b[0] == '{')
 }
 
-// DecodeError is a JSON body that does not have the shape Sentry documents.
-type DecodeError struct {
-	// Method is the request's method; empty means GET.
-	Method string
-	URL    string
-	Err    error
-}
-
-func (e *DecodeError) Error() string {
-	return fmt.Sprintf("%s %s: the response is not the JSON Sentry documents: %v", methodOrGet(e.Method), e.URL, e.Err)
-}
-
-func methodOrGet(m string) string {
-	if m == "" {
-		return http.MethodGet
+// describeJSON names a JSON body's fields, never its values (maybe secrets).
+func describeJSON(body []byte) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return "JSON that is not an object"
 	}
-	return m
-}
-
-func (e *DecodeError) Unwrap() error { return e.Err }
-
-// AmbiguousCreateError is a create whose outcome is unknown: the request may
-// have reached Sentry (a 5xx answer, a timeout, a connection dropped after
-// sending, a success whose body could not be read), and the search for the
-// key it may have created did not find exactly one. The key may exist: the
-// user should look in Sentry and import it (or delete it) rather than create
-// another.
-type AmbiguousCreateError struct {
-	// Organization and Project say where the key was created.
-	Organization, Project string
-	// Name is the name sent, trimmed as Sentry trims it; empty when the
-	// create asked Sentry to pick a name, which no search can recognise.
-	Name string
-	// Candidates counts the keys of that name created since the request
-	// started: 0 or more than 1 (exactly one would have been adopted).
-	Candidates int
-	// Err is the failure of the create request itself.
-	Err error
-	// LookupErr is why the search did not finish: its own failure, or the
-	// caller's context error when the caller gave up before it began.
-	LookupErr error
-}
-
-func (e *AmbiguousCreateError) Error() string {
-	var b strings.Builder
-	where := e.Organization + "/" + e.Project
-	if e.Name == "" {
-		fmt.Fprintf(&b, "creating a client key in %s may have succeeded (%v), and a key created without a name gets one Sentry picks, so it cannot be found: ", where, e.Err)
-	} else {
-		fmt.Fprintf(&b, "creating the client key %q in %s may have succeeded (%v)", e.Name, where, e.Err)
-		switch {
-		case e.LookupErr != nil:
-			fmt.Fprintf(&b, ", and the search for it did not finish (%v): ", e.LookupErr)
-		case e.Candidates == 0:
-			b.WriteString(", and no key of that name created since is listed yet: ")
-		default:
-			fmt.Fprintf(&b, ", and %d keys of that name were created since: ", e.Candidates)
-		}
+	names := slices.Sorted(maps.Keys(obj))
+	if len(names) == 0 {
+		return "an empty JSON object"
 	}
-	b.WriteString("a key may have been created; check the project's client keys in Sentry and import the new key (or delete it) before creating it again")
-	return b.String()
+	for i, n := range names {
+		names[i] = strconv.Quote(shorten(n, 20))
+	}
+	if len(names) > 5 {
+		names = append(names[:5], "…")
+	}
+	return "a JSON object with the fields " + strings.Join(names, ", ")
 }
-
-// Unwrap returns the create's own failure.
-func (e *AmbiguousCreateError) Unwrap() error { return e.Err }

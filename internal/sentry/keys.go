@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
+	"unicode"
 )
 
-// ProjectKey is one client key as Sentry serializes it. Fields that older
-// Sentry servers do not send are pointers (nil when absent); fields Sentry adds
-// later are ignored.
+// ProjectKey is a client key as Sentry serializes it; what older servers do
+// not send is a nil pointer.
 type ProjectKey struct {
 	ID                      string         `json:"id"`
 	Name                    string         `json:"name"`
@@ -28,7 +30,13 @@ type ProjectKey struct {
 	DateCreated             *string        `json:"dateCreated"`
 	DynamicSDKLoaderOptions *LoaderOptions `json:"dynamicSdkLoaderOptions"`
 	UseCase                 *string        `json:"useCase"`
+	// Moved is set when the key's request went to a renamed project.
+	Moved *ProjectMove `json:"-"`
 }
+
+// ProjectMove is a project renamed in Sentry: From is the slug a request
+// used, To the project's slug now.
+type ProjectMove struct{ From, To string }
 
 // RateLimit is a key's event rate limit: Count events per Window seconds.
 type RateLimit struct {
@@ -36,8 +44,7 @@ type RateLimit struct {
 	Count  int64 `json:"count"`
 }
 
-// DSN holds a key's DSNs and endpoint URLs. Sentry added most of them over
-// time, so each is nil when the server does not send it.
+// DSN holds a key's DSNs and endpoint URLs.
 type DSN struct {
 	Secret      *string `json:"secret"`
 	Public      *string `json:"public"`
@@ -65,27 +72,18 @@ type BrowserSDKChoice struct {
 	Label string
 }
 
-// UnmarshalJSON reads Sentry's two-element array form. A one-element array
-// uses the value as its label too.
+// UnmarshalJSON reads Sentry's [value, label] (or [value]).
 func (c *BrowserSDKChoice) UnmarshalJSON(b []byte) error {
 	var pair []string
-	if err := json.Unmarshal(b, &pair); err != nil {
-		return fmt.Errorf("a browserSdk choice must be an array of strings: %w", err)
+	if err := json.Unmarshal(b, &pair); err != nil || len(pair) == 0 {
+		return fmt.Errorf("a browserSdk choice must be a non-empty array of strings, not %s", shorten(string(b), 40))
 	}
-	switch len(pair) {
-	case 0:
-		return fmt.Errorf("a browserSdk choice is an empty array")
-	case 1:
-		c.Value, c.Label = pair[0], pair[0]
-	default:
-		c.Value, c.Label = pair[0], pair[1]
-	}
+	c.Value, c.Label = pair[0], pair[min(1, len(pair)-1)]
 	return nil
 }
 
-// LoaderOptions are the JavaScript loader options of a key. Each is nil when
-// the server does not send it; in an update, a nil flag is left out, and
-// Sentry keeps its value (it merges the options it is sent).
+// LoaderOptions are a key's JavaScript loader options; an update leaves a
+// nil flag out, and Sentry keeps its value.
 type LoaderOptions struct {
 	HasReplay         *bool `json:"hasReplay,omitempty"`
 	HasPerformance    *bool `json:"hasPerformance,omitempty"`
@@ -94,16 +92,15 @@ type LoaderOptions struct {
 	HasLogsAndMetrics *bool `json:"hasLogsAndMetrics,omitempty"`
 }
 
-// Int64 is a JSON integer kept exact (sentry.io project ids have 16 digits). It
-// also accepts a string of digits, as some Sentry payloads use for ids.
+// Int64 is a JSON integer id kept exact (16 digits on sentry.io), also read
+// from a string.
 type Int64 int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (n *Int64) UnmarshalJSON(b []byte) error {
-	s := string(bytes.Trim(b, `"`))
-	v, err := strconv.ParseInt(s, 10, 64)
+	v, err := strconv.ParseInt(string(bytes.Trim(b, `"`)), 10, 64)
 	if err != nil {
-		return fmt.Errorf("%s is not an integer id", b)
+		return fmt.Errorf("%s is not an integer id", shorten(string(b), 40))
 	}
 	*n = Int64(v)
 	return nil
@@ -120,113 +117,102 @@ const (
 )
 
 func (s KeyStatus) valid() error {
-	switch s {
-	case KeyStatusAll, KeyStatusActive, KeyStatusInactive:
-		return nil
+	if s != KeyStatusAll && s != KeyStatusActive && s != KeyStatusInactive {
+		// Sentry would answer with an empty list, a project without keys.
+		return fmt.Errorf("status %q is not one of active or inactive", string(s))
 	}
-	// Sentry answers any other value with an empty list, which would look
-	// like a project without keys.
-	return fmt.Errorf("status %q is not one of active or inactive", string(s))
+	return nil
 }
 
-// ListProjectKeys returns every client key of a project, in the order Sentry
-// gives them (newest first), following every cursor. organization and project
-// are slugs or numeric ids.
-func (c *Client) ListProjectKeys(ctx context.Context, organization, project string, status KeyStatus) ([]ProjectKey, error) {
-	u, q, err := c.projectKeysRequest(organization, project, status)
+// set adds the filter to a query.
+func (s KeyStatus) set(q url.Values) {
+	if s != KeyStatusAll {
+		q.Set("status", string(s))
+	}
+}
+
+// ProjectKeyPages returns a pager over a project's keys (newest first); no
+// request yet. organization and project are slugs or numeric ids.
+func (c *Client) ProjectKeyPages(organization, project string, status KeyStatus) (*Pages[ProjectKey], error) {
+	u, err := c.endpointURL("projects/%s/%s/keys/", organization, project)
+	if err == nil {
+		err = status.valid()
+	}
 	if err != nil {
 		return nil, err
 	}
-	return listAll[ProjectKey](ctx, c, "project-keys", u, q, projectKeysFields(organization, project, status))
-}
-
-// EachProjectKeysPage calls each with every page of a project's client keys,
-// in order (newest first), following every cursor like ListProjectKeys. The
-// request for the next page overlaps each's work on the current one. An
-// error from each stops the listing and is returned.
-func (c *Client) EachProjectKeysPage(ctx context.Context, organization, project string, status KeyStatus, each func([]ProjectKey) error) error {
-	u, q, err := c.projectKeysRequest(organization, project, status)
-	if err != nil {
-		return err
-	}
-	return eachPage(ctx, c, "project-keys", u, q, projectKeysFields(organization, project, status), each)
-}
-
-func (c *Client) projectKeysRequest(organization, project string, status KeyStatus) (*url.URL, url.Values, error) {
-	if err := status.valid(); err != nil {
-		return nil, nil, err
-	}
-	u, err := c.endpointURL("projects/%s/%s/keys/", organization, project)
-	if err != nil {
-		return nil, nil, err
-	}
 	q := url.Values{}
-	if status != KeyStatusAll {
-		q.Set("status", string(status))
-	}
-	return u, q, nil
+	status.set(q)
+	return newPages[ProjectKey](c, "project-keys", u, q, map[string]any{"organization": organization, "project": project, "status": string(status)}), nil
 }
 
-func projectKeysFields(organization, project string, status KeyStatus) map[string]any {
-	return map[string]any{"organization": organization, "project": project, "status": string(status)}
+// ListProjectKeys returns every client key of a project, newest first.
+func (c *Client) ListProjectKeys(ctx context.Context, organization, project string, status KeyStatus) ([]ProjectKey, error) {
+	p, err := c.ProjectKeyPages(organization, project, status)
+	if err != nil {
+		return nil, err
+	}
+	return p.all(ctx)
 }
 
 // GetProjectKey returns one client key by its id (the public key).
 func (c *Client) GetProjectKey(ctx context.Context, organization, project, keyID string) (*ProjectKey, error) {
+	k, _, err := c.getKey(ctx, organization, project, keyID, 0)
+	return k, err
+}
+
+// getKey reads a key within the given attempts (zero: the default).
+func (c *Client) getKey(ctx context.Context, organization, project, keyID string, attempts int) (*ProjectKey, *requestState, error) {
 	u, err := c.endpointURL("projects/%s/%s/keys/%s/", organization, project, keyID)
 	if err != nil {
-		return nil, err
+		return nil, &requestState{attempts: 1}, err
 	}
-	resp, _, err := c.do(ctx, call{method: http.MethodGet, route: "project-key", url: u})
+	resp, st, err := c.do(ctx, call{method: http.MethodGet, route: "project-key", url: u, attempts: attempts})
+	if err != nil {
+		return nil, st, err
+	}
+	k, err := decodeKey(resp, http.MethodGet, u.Redacted())
+	return k, st, err
+}
+
+// TrimName trims a name as Sentry stores it: Python's str.strip() removes
+// Unicode white space and the separators U+001C to U+001F.
+func TrimName(name string) string {
+	return strings.TrimFunc(name, func(r rune) bool { return unicode.IsSpace(r) || ('\x1c' <= r && r <= '\x1f') })
+}
+
+// KeyStats sums a key's event outcomes over a period; Dropped are the events
+// its rate limits refused. Sentry counts error events and security reports
+// only: no spans, logs, metrics and the like.
+type KeyStats struct {
+	Accepted int64 `json:"accepted"`
+	Filtered int64 `json:"filtered"`
+	Dropped  int64 `json:"dropped"`
+	Total    int64 `json:"total"`
+}
+
+// ProjectKeyStats sums a key's daily stats from since to until (GET
+// .../keys/{key_id}/stats/), paced on its own: Sentry limits it to 20/s.
+func (c *Client) ProjectKeyStats(ctx context.Context, organization, project, keyID string, since, until time.Time) (*KeyStats, error) {
+	u, err := c.endpointURL("projects/%s/%s/keys/%s/stats/", organization, project, keyID)
 	if err != nil {
 		return nil, err
 	}
-	var key ProjectKey
-	if err := decode(resp, http.MethodGet, u.Redacted(), &key); err != nil {
+	u.RawQuery = url.Values{
+		"since":      {strconv.FormatInt(since.Unix(), 10)},
+		"until":      {strconv.FormatInt(until.Unix(), 10)},
+		"resolution": {"1d"},
+	}.Encode()
+	var buckets []KeyStats // their ts (a float on older servers) is not needed
+	if err := c.get(ctx, "project-key-stats", u, &buckets); err != nil {
 		return nil, err
 	}
-	return &key, nil
-}
-
-// KeyPager reads a project's client keys one page (up to PerPage keys) per
-// call, newest first, for callers that pull pages as they need them. It has
-// the guards of ListProjectKeys: a repeated cursor, more than Config.MaxPages
-// pages and an unreadable Link header are errors; a page without a Link
-// header is the last. It is not safe for concurrent use.
-type KeyPager struct {
-	c      *Client
-	walk   *pageWalker
-	fields map[string]any
-	total  int
-}
-
-// ProjectKeysPager returns a KeyPager over a project's client keys. It makes
-// no request.
-func (c *Client) ProjectKeysPager(organization, project string, status KeyStatus) (*KeyPager, error) {
-	u, q, err := c.projectKeysRequest(organization, project, status)
-	if err != nil {
-		return nil, err
+	var sum KeyStats
+	for _, b := range buckets {
+		sum.Accepted += b.Accepted
+		sum.Filtered += b.Filtered
+		sum.Dropped += b.Dropped
+		sum.Total += b.Total
 	}
-	return &KeyPager{c: c, walk: newPageWalker(c, "project-keys", u, q), fields: projectKeysFields(organization, project, status)}, nil
+	return &sum, nil
 }
-
-// Next requests the next page and returns its keys (an empty, non-nil slice
-// for an empty page). It sends one request (retries aside). Once it has
-// failed, it returns the same error without a request; called after Done, it
-// returns an error.
-func (p *KeyPager) Next(ctx context.Context) ([]ProjectKey, error) {
-	raw, err := p.walk.next(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := decodePage[ProjectKey](ctx, p.c, p.walk.route, p.fields, raw, &p.total)
-	if err != nil {
-		p.walk.err = err
-		return nil, err
-	}
-	return keys, nil
-}
-
-// Done reports whether the last page has been read. It stays false after an
-// error, so that a loop on Done meets the error from Next.
-func (p *KeyPager) Done() bool { return p.walk.done && p.walk.err == nil }

@@ -2,120 +2,174 @@ package sentry
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 )
 
-// ProjectKeyCreate is what POST .../keys/ honours (Sentry ignores every other
-// field on create: a new key is active, with the project's default loader
-// version and options; set those with UpdateProjectKey afterwards).
+// ProjectKeyCreate is what POST .../keys/ honours (set the rest with
+// UpdateProjectKey). An empty Name lets Sentry pick one; nil RateLimit: none.
 type ProjectKeyCreate struct {
-	// Name is the key's name; "" lets Sentry pick a two-word name. Sentry
-	// trims it.
-	Name string `json:"name,omitempty"`
-	// RateLimit is the key's event rate limit; nil means no limit (POST
-	// rejects null, so nil is left out).
+	Name      string     `json:"name,omitempty"`
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
 }
 
 // ProjectKeyUpdate is the whole desired state of a key, sent with PUT.
 type ProjectKeyUpdate struct {
-	// Name is the key's name. Sentry ignores a blank name (a name cannot be
-	// cleared), so "" is left out.
-	Name string `json:"name,omitempty"`
-	// IsActive enables or disables the key.
-	IsActive bool `json:"isActive"`
-	// RateLimit is the key's event rate limit; nil sends null, which clears
-	// the limit.
+	// Name is left out when empty: Sentry cannot clear a name.
+	Name     string `json:"name,omitempty"`
+	IsActive bool   `json:"isActive"`
+	// RateLimit nil sends null, which clears the limit.
 	RateLimit *RateLimit `json:"rateLimit"`
-	// BrowserSDKVersion is the JavaScript loader version, e.g. "10.x". It
-	// is required: Sentry resets it to the project's default whenever a PUT
-	// leaves it out. Send the current value to keep it.
+	// BrowserSDKVersion ("10.x") is required: Sentry resets it to the
+	// project's default when a PUT leaves it out.
 	BrowserSDKVersion string `json:"browserSdkVersion"`
-	// DynamicSDKLoaderOptions are merged into the key's loader options; nil
-	// leaves them all as they are, and so does a nil flag.
+	// DynamicSDKLoaderOptions are merged; nil flags are left as they are.
 	DynamicSDKLoaderOptions *LoaderOptions `json:"dynamicSdkLoaderOptions,omitempty"`
 }
 
-// createdKeyMargin widens the search after an ambiguous create: a key counts
-// as possibly created by the request when Sentry dated it no earlier than
-// this before the request started, read on Sentry's clock. The clock
-// estimate from Date headers is a lower bound (see serverClock), so the
-// margin only covers differences between Sentry's own machines (the one
-// that dates the answer and the one that dates the key), which NTP keeps far
-// below a second.
-const createdKeyMargin = 2 * time.Second
-
-// unknownClockMargin replaces createdKeyMargin when no answer ever carried a
-// Date header, so the local clock is all there is: it tolerates a local clock
-// that far ahead of Sentry's.
-const unknownClockMargin = time.Minute
-
 // CreateProjectKey creates a client key (POST .../keys/) and returns it.
 //
-// A create is never sent twice once it may have reached Sentry. It is
-// retried only after a 429 (Sentry refused it without creating anything) or
-// a failure to connect. After any other failure that may have created a key
-// (a 5xx answer, a timeout, a connection dropped after sending, retries
-// ending on one of these), it lists the project's keys: when exactly one key
-// has the name sent and was created since the request started, that key is
-// returned (and a warning logged); otherwise the error is an
-// *AmbiguousCreateError that says a key may have been created. A key created
-// without a name can never be recognised, so its ambiguous create is an
-// *AmbiguousCreateError at once. If the caller cancels after the request may
-// have been sent, the error is an *AmbiguousCreateError wrapping the
-// context's error, without a search.
+// Each create sends a public key of its own (Sentry stores it as sent), so
+// that its outcome can be read back. The POST is retried at once after a 429
+// or a failure that surely did not reach Sentry. After one that may have made
+// the key (a 5xx but 501, a timeout, a connection broken after sending, a 201
+// whose body cannot be read), GET .../keys/{public}/ finds this create's key,
+// or Sentry's 404 says it was not made and the same POST goes again. Reads and
+// resends count against Config.MaxRetries; when they run out with the outcome
+// unknown, the error is an *AmbiguousCreateError naming the key id.
+//
+// A server that answers with another public key ignores the field: it is
+// remembered, and an ambiguous create is then not resent but lists the keys
+// of that name, taking none. If that answer follows an ambiguous attempt, the
+// key comes back with an *AmbiguousCreateError (Created, and the keys of that
+// name made since as Candidates): the one case of both a key and an error.
 func (c *Client) CreateProjectKey(ctx context.Context, organization, project string, key ProjectKeyCreate) (*ProjectKey, error) {
 	u, err := c.endpointURL("projects/%s/%s/keys/", organization, project)
 	if err != nil {
 		return nil, err
 	}
-	start := c.now()
-	resp, st, err := c.do(ctx, call{method: http.MethodPost, route: "project-keys", url: u, body: key})
-	if err == nil {
-		var created ProjectKey
-		if err = decode(resp, http.MethodPost, u.Redacted(), &created); err == nil {
-			c.created.Store(created.ID, true)
-			return &created, nil
+	var random [16]byte
+	_, _ = rand.Read(random[:]) // never fails
+	public := hex.EncodeToString(random[:])
+	key.Name = TrimName(key.Name)
+	body := struct {
+		ProjectKeyCreate
+		Public string `json:"public"`
+	}{key, public}
+	amb := &AmbiguousCreateError{Organization: organization, Project: project, Name: key.Name, KeyID: public}
+	fields := map[string]any{"organization": organization, "project": project, "key_id": public}
+	start, left := c.now(), c.retries+1
+	for {
+		resp, st, err := c.do(ctx, call{method: http.MethodPost, route: "project-keys", url: u, body: body, attempts: left})
+		left -= st.attempts
+		var created *ProjectKey
+		if err == nil {
+			created, err = decodeKey(resp, http.MethodPost, u.Redacted())
 		}
-		// The key was created, but its answer cannot be read: find it
-		// like after any other ambiguous failure.
+		if err == nil && created.ID != public {
+			return c.publicIgnored(ctx, created, amb, start, fields)
+		}
+		if err == nil || !mayHaveCreated(st, err) {
+			// A refusal after a read that found no key is a plain one.
+			return created, err
+		}
+		amb.Err = err
+		if c.ignoresPublic.Load() {
+			amb.KeyID = ""
+			amb.Candidates, amb.LookupErr = c.keysNamed(ctx, organization, project, key.Name, time.Time{}, "")
+			return nil, amb
+		}
+		c.log.Debug(ctx, "A Sentry client key create may have succeeded; reading the key it asked for", withFields(fields, map[string]any{"error": err.Error()}))
+		found, gone, lookupErr := c.readBack(ctx, organization, project, public, &left)
+		switch {
+		case found != nil:
+			return found, nil
+		case !gone:
+			amb.LookupErr = lookupErr
+			return nil, amb
+		case left <= 0:
+			return nil, err // Sentry has no such key: nothing was made
+		}
+		if err := c.pause(ctx, left); err != nil {
+			return nil, err
+		}
+		c.log.Debug(ctx, "Sentry has no key of that public key: sending the create again", fields)
 	}
-	if !mayHaveCreated(st, err) {
-		return nil, err
-	}
-	name := strings.TrimSpace(key.Name)
-	ambiguous := &AmbiguousCreateError{Organization: organization, Project: project, Name: name, Err: err}
-	if name == "" {
-		return nil, ambiguous
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		// The caller gave up: no time for a search.
-		ambiguous.LookupErr = ctxErr
-		return nil, ambiguous
-	}
-	fields := map[string]any{"organization": organization, "project": project, "error": err.Error()}
-	c.log.Debug(ctx, "A Sentry client key create may have succeeded; looking for the key it may have made", fields)
-	found, candidates, lookupErr := c.findCreatedKey(ctx, organization, project, name, start)
-	if lookupErr != nil {
-		ambiguous.LookupErr = lookupErr
-		return nil, ambiguous
-	}
-	if found == nil {
-		ambiguous.Candidates = candidates
-		return nil, ambiguous
-	}
-	c.log.Warn(ctx, "A Sentry client key create failed in a way that may have created the key, and exactly one key of that name was created since the request started; taking it as the key created", withFields(fields, map[string]any{
-		"key_id": found.ID,
-	}))
-	c.created.Store(found.ID, true)
-	return found, nil
 }
 
-// mayHaveCreated reports whether a create that failed with err may have
-// created a key.
+// readBack reads a create's key after the back-off: the key, or gone when
+// Sentry has none, or the error that leaves the outcome unknown.
+func (c *Client) readBack(ctx context.Context, organization, project, public string, left *int) (found *ProjectKey, gone bool, err error) {
+	if *left <= 0 {
+		return nil, false, fmt.Errorf("no retry was left to read it back (max retries %d)", c.retries)
+	}
+	if err := c.pause(ctx, *left); err != nil {
+		return nil, false, err
+	}
+	k, st, err := c.getKey(ctx, organization, project, public, *left)
+	*left -= st.attempts
+	if isGone(err) {
+		return nil, true, nil
+	}
+	return k, false, err
+}
+
+// isGone reports a 404 with Sentry's detail (not the gateway's empty one).
+func isGone(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail != ""
+}
+
+// pause waits the back-off before a create's next attempt.
+func (c *Client) pause(ctx context.Context, left int) error {
+	t := time.NewTimer(c.backoff.exponential(c.retries + 1 - left))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// publicIgnored handles a create answered with another public key.
+func (c *Client) publicIgnored(ctx context.Context, created *ProjectKey, amb *AmbiguousCreateError, start time.Time, fields map[string]any) (*ProjectKey, error) {
+	c.ignoresPublic.Store(true)
+	c.log.Warn(ctx, "Sentry ignored the public key sent with a client key create, so a create that fails ambiguously cannot be read back; such failures will list the keys of that name instead", withFields(fields, map[string]any{"created_key_id": created.ID}))
+	if amb.Err == nil {
+		return created, nil
+	}
+	// An earlier attempt may have made one too: list those made since.
+	lo, _, _ := c.clock.bounds()
+	amb.KeyID, amb.Created = "", created
+	amb.Candidates, amb.LookupErr = c.keysNamed(ctx, amb.Organization, amb.Project, amb.Name, start.Add(lo), created.ID)
+	return created, amb
+}
+
+// keysNamed lists the keys named name but except, made since since.
+func (c *Client) keysNamed(ctx context.Context, organization, project, name string, since time.Time, except string) ([]ProjectKey, error) {
+	keys, err := c.ListProjectKeys(ctx, organization, project, KeyStatusAll)
+	var named []ProjectKey
+	for _, k := range keys {
+		if name == "" || TrimName(k.Name) != name || k.ID == except {
+			continue
+		}
+		if k.DateCreated != nil {
+			if created, err := time.Parse(time.RFC3339Nano, *k.DateCreated); err == nil && created.Before(since) {
+				continue
+			}
+		}
+		named = append(named, k)
+	}
+	return named, err
+}
+
+// mayHaveCreated reports whether a failed create may have made a key.
 func mayHaveCreated(st *requestState, err error) bool {
 	var (
 		apiErr    *APIError
@@ -125,80 +179,26 @@ func mayHaveCreated(st *requestState, err error) bool {
 		notJSON   *NotJSONError
 	)
 	switch {
-	case errors.As(err, &apiErr):
-		// A 429 was never carried out; other 4xx were refused. A 5xx
-		// (501 aside) may have come after the key was made.
+	case errors.As(err, &apiErr): // a 5xx (but 501) may come after the key was made
 		return apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusNotImplemented
-	case errors.As(err, &decodeErr), errors.As(err, &tooLarge):
-		// A success whose body cannot be used: the key exists.
-		return true
+	case errors.As(err, &decodeErr): // Sentry's create answers 201
+		return decodeErr.StatusCode == http.StatusCreated
+	case errors.As(err, &tooLarge):
+		return tooLarge.StatusCode == http.StatusCreated
 	case errors.As(err, &notJSON):
-		// A 201 says the key was made, whatever came with it; another
-		// success that is not JSON is a page from something that is not
-		// Sentry's API, such as a single sign-on proxy.
 		return notJSON.StatusCode == http.StatusCreated
 	case errors.As(err, &transErr), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		// The last attempt failed or was given up; it may have reached
-		// Sentry unless it surely was not sent (and earlier attempts,
-		// which were retried, cannot have: see checkRetry).
-		return st != nil && st.applied
+		// The last attempt may have reached Sentry unless it surely was
+		// not sent; earlier ones, retried, cannot have (see checkRetry).
+		return st.applied
 	}
 	return false
 }
 
-// findCreatedKey lists a project's keys and returns the one key named name
-// that Sentry dated no earlier than the request's start (read on Sentry's
-// clock, less a margin) and that this client has not created or adopted
-// already, or nil and the number of keys that might be it: keys whose date
-// cannot be read count too, but are never taken.
-func (c *Client) findCreatedKey(ctx context.Context, organization, project, name string, start time.Time) (*ProjectKey, int, error) {
-	keys, err := c.ListProjectKeys(ctx, organization, project, KeyStatusAll)
-	if err != nil {
-		return nil, 0, err
-	}
-	// Read after the listing, whose answers carry Date headers too.
-	cutoff := start.Add(-unknownClockMargin)
-	if offset, ok := c.clock.offset(); ok {
-		cutoff = start.Add(offset).Add(-createdKeyMargin)
-	}
-	var candidates []ProjectKey
-	dated := true
-	for _, k := range keys {
-		if _, ours := c.created.Load(k.ID); k.Name != name || ours {
-			// Another key, or one this client already made or adopted for
-			// another create of the same name.
-			continue
-		}
-		created, ok := parseDate(k.DateCreated)
-		if ok && created.Before(cutoff) {
-			continue
-		}
-		candidates = append(candidates, k)
-		dated = ok
-	}
-	if len(candidates) == 1 && dated {
-		return &candidates[0], 1, nil
-	}
-	return nil, len(candidates), nil
-}
-
-// parseDate reads a key's dateCreated (RFC 3339 with any fraction).
-func parseDate(s *string) (time.Time, bool) {
-	if s == nil {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, *s)
-	return t, err == nil
-}
-
-// errNoBrowserSDKVersion is UpdateProjectKey's answer to an update without a
-// loader version.
 var errNoBrowserSDKVersion = errors.New("the update of a client key has no browserSdkVersion; Sentry would reset the key's loader version to the project's default, so send the version to keep")
 
 // UpdateProjectKey sets a key's whole state (PUT .../keys/{key_id}/) and
-// returns the key as Sentry answers. An update without BrowserSDKVersion is
-// an error before any request. It is retried on 429, 5xx, timeouts and broken
-// connections: sending the same state again does no harm.
+// returns it as Sentry answers, retried like a read.
 func (c *Client) UpdateProjectKey(ctx context.Context, organization, project, keyID string, key ProjectKeyUpdate) (*ProjectKey, error) {
 	if strings.TrimSpace(key.BrowserSDKVersion) == "" {
 		return nil, errNoBrowserSDKVersion
@@ -207,32 +207,32 @@ func (c *Client) UpdateProjectKey(ctx context.Context, organization, project, ke
 	if err != nil {
 		return nil, err
 	}
+	key.Name = TrimName(key.Name)
 	resp, _, err := c.do(ctx, call{method: http.MethodPut, route: "project-key", url: u, body: key})
 	if err != nil {
 		return nil, err
 	}
-	var updated ProjectKey
-	if err := decode(resp, http.MethodPut, u.Redacted(), &updated); err != nil {
-		return nil, err
-	}
-	return &updated, nil
+	return decodeKey(resp, http.MethodPut, u.Redacted())
 }
 
-// DeleteProjectKey deletes a key (DELETE .../keys/{key_id}/). It is retried
-// on 429, 5xx, timeouts and broken connections. A 404 after an earlier
-// attempt that may have been carried out (a 5xx, or a failure after sending)
-// is success: that attempt deleted the key. A 404 otherwise is returned as
-// the *APIError, so the caller can tell a key that was already gone.
+// DeleteProjectKey deletes a key (DELETE .../keys/{key_id}/), retried on 429,
+// 5xx, timeouts and broken connections. A 2xx with an empty or JSON body is
+// done, and so is a 404 with Sentry's JSON detail: the key is gone, whoever
+// deleted it (see isGone). A 2xx page is a *NotJSONError.
 func (c *Client) DeleteProjectKey(ctx context.Context, organization, project, keyID string) error {
 	u, err := c.endpointURL("projects/%s/%s/keys/%s/", organization, project, keyID)
 	if err != nil {
 		return err
 	}
-	_, st, err := c.do(ctx, call{method: http.MethodDelete, route: "project-key", url: u})
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && st.earlierApplied {
-		c.log.Debug(ctx, "A retried Sentry client key delete found the key gone: an earlier attempt deleted it", map[string]any{
-			"organization": organization, "project": project, "key_id": keyID, "attempts": apiErr.Attempts,
+	resp, _, err := c.do(ctx, call{method: http.MethodDelete, route: "project-key", url: u})
+	if resp != nil && resp.moved != nil {
+		c.log.Warn(ctx, "The project was renamed in Sentry; the client key was deleted at its new address", map[string]any{
+			"organization": organization, "from": resp.moved.From, "to": resp.moved.To, "key_id": keyID,
+		})
+	}
+	if isGone(err) {
+		c.log.Debug(ctx, "Sentry answered a client key delete with 404: the key is gone", map[string]any{
+			"organization": organization, "project": project, "key_id": keyID, "error": err.Error(),
 		})
 		return nil
 	}

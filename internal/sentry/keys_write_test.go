@@ -6,18 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/go-cleanhttp"
 )
 
 // secretOf is the secret key of test key i: distinctive, so that a log or an
@@ -26,37 +21,16 @@ func secretOf(i int) string { return fmt.Sprintf("5ec7e7%026x", i) }
 
 // namedKeyJSON renders key i with a name and a creation date as Sentry does.
 func namedKeyJSON(i int, name string, created time.Time) string {
-	pk := fmt.Sprintf("%032x", i)
+	return keyWithID(fmt.Sprintf("%032x", i), i, name, created)
+}
+
+// keyWithID renders key i under the public key pk.
+func keyWithID(pk string, i int, name string, created time.Time) string {
 	return fmt.Sprintf(`{"id":%q,"name":%q,"label":%q,"public":%q,"secret":%q,"projectId":4505281256090153,"isActive":true,"rateLimit":null,`+
 		`"dsn":{"secret":"https://%s:%s@o1.ingest.us.sentry.io/4505281256090153","public":"https://%s@o1.ingest.us.sentry.io/4505281256090153"},`+
 		`"browserSdkVersion":"10.x","browserSdk":{"choices":[["10.x","10.x"]]},"dateCreated":%q,`+
 		`"dynamicSdkLoaderOptions":{"hasReplay":true,"hasPerformance":true,"hasDebug":false,"hasFeedback":false,"hasLogsAndMetrics":false}}`,
 		pk, name, name, pk, secretOf(i), pk, secretOf(i), pk, created.UTC().Format("2006-01-02T15:04:05.000000Z"))
-}
-
-// keyStore is the state of a project's keys in a test server: enough of
-// Sentry to create and list.
-type keyStore struct {
-	mu   sync.Mutex
-	keys []string // JSON, newest first
-	n    int
-}
-
-// add stores key number n+1 and returns its JSON.
-func (s *keyStore) add(name string, created time.Time) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.n++
-	k := namedKeyJSON(s.n, name, created)
-	s.keys = append([]string{k}, s.keys...)
-	return k
-}
-
-func (s *keyStore) writeList(w http.ResponseWriter) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	w.Header().Set("Link", `<https://sentry.example.com/api/0/projects/acme/web/keys/?&cursor=0:0:1>; rel="previous"; results="false"; cursor="0:0:1", <https://sentry.example.com/api/0/projects/acme/web/keys/?&cursor=0:0:0>; rel="next"; results="false"; cursor="0:0:0"`)
-	fmt.Fprint(w, "["+strings.Join(s.keys, ",")+"]")
 }
 
 // bodyOf reads a request's JSON body into a map, failing the test on
@@ -104,340 +78,6 @@ func methods(rec *recorder) []string {
 	return out
 }
 
-func TestCreateProjectKeySendsOnlyWhatPostHonours(t *testing.T) {
-	cases := []struct {
-		name string
-		key  ProjectKeyCreate
-		want map[string]any
-	}{
-		{"name and rate limit", ProjectKeyCreate{Name: "web", RateLimit: &RateLimit{Window: 60, Count: 100}},
-			map[string]any{"name": "web", "rateLimit": map[string]any{"window": 60.0, "count": 100.0}}},
-		{"nothing: Sentry picks a name, no limit", ProjectKeyCreate{}, map[string]any{}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var got map[string]any
-			rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-				if r.Method != http.MethodPost || r.URL.Path != "/api/0/projects/acme/web/keys/" {
-					t.Errorf("%s %s", r.Method, r.URL.Path)
-				}
-				if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-					t.Errorf("Content-Type %q", ct)
-				}
-				got = bodyOf(t, r)
-				w.WriteHeader(http.StatusCreated)
-				fmt.Fprint(w, namedKeyJSON(1, "Liked Pegasus", time.Now()))
-			})
-			k, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", tc.key)
-			if err != nil || k.ID != fmt.Sprintf("%032x", 1) || k.Secret == nil || *k.Secret != secretOf(1) {
-				t.Fatalf("key %+v, err %v", k, err)
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("POST body %v, want %v (never isActive, browserSdkVersion or loader options: Sentry ignores them)", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestCreateProjectKeyRetriesA429(t *testing.T) {
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			w.Header().Set("X-Sentry-Rate-Limit-Remaining", "0")
-			w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()))
-			w.WriteHeader(http.StatusTooManyRequests)
-			fmt.Fprint(w, `{"detail": "You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds"}`)
-			return
-		}
-		if got := bodyOf(t, r); got["name"] != "web" {
-			t.Errorf("the retry's body is %v: it was not rewound", got)
-		}
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
-	})
-	k, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-	if err != nil || k.Name != "web" {
-		t.Fatalf("key %+v, err %v", k, err)
-	}
-	if got := methods(rec); fmt.Sprint(got) != "[POST POST]" {
-		t.Fatalf("requests %v, want two POSTs: Sentry carries out no 429", got)
-	}
-}
-
-// TestCreateProjectKeyRetriesADialError: a refused connection cannot have
-// reached Sentry, so the create is sent again.
-func TestCreateProjectKeyRetriesADialError(t *testing.T) {
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
-	})
-	// The first dial is refused, with the error net.Dialer gives. (Dialing
-	// a port that was just closed is no refusal: another process may have
-	// it by then.)
-	var mu sync.Mutex
-	dials := 0
-	tr := cleanhttp.DefaultPooledTransport()
-	var d net.Dialer
-	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		mu.Lock()
-		dials++
-		first := dials == 1
-		mu.Unlock()
-		if first {
-			return nil, &net.OpError{Op: "dial", Net: network, Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
-		}
-		return d.DialContext(ctx, network, addr)
-	}
-	c := newTestClient(t, rec, func(c *Config) { c.Transport = tr })
-	k, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-	if err != nil || k.Name != "web" {
-		t.Fatalf("key %+v, err %v", k, err)
-	}
-	if dials != 2 || rec.count() != 1 {
-		t.Fatalf("%d dials and %d requests, want 2 and 1", dials, rec.count())
-	}
-}
-
-// ambiguousFault is a way for a create to fail after Sentry made the key.
-type ambiguousFault struct {
-	name string
-	// answer fails the POST after the key was stored.
-	answer func(w http.ResponseWriter, r *http.Request)
-}
-
-var ambiguousFaults = []ambiguousFault{
-	{"502 page after creating", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		fmt.Fprint(w, "<html><title>502 Bad Gateway</title></html>")
-	}},
-	{"500 after creating", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusInternalServerError)
-		fmt.Fprint(w, `{"detail": "Internal Error", "errorId": "abc"}`)
-	}},
-	{"connection dropped after sending", func(w http.ResponseWriter, r *http.Request) {
-		dropConnection(w)
-	}},
-	{"timeout after creating", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}},
-	{"201 with a page instead of the key", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, "<html><title>Created</title></html>")
-	}},
-	{"201 with JSON that is not a key", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, `{"id": 12, "dsn": "x"}`)
-	}},
-	{"body cut after creating", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", "5000")
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, `{"id": "`)
-		flush(w)
-		dropConnection(w)
-	}},
-}
-
-// createServer is a project whose POST stores a key (plus, with extra, keys
-// made by someone else at the same moment) and then fails with fault; its GET
-// lists the keys. serverSkew moves the server's clock (its Date header and
-// the keys' dates) away from the local one.
-func createServer(t *testing.T, store *keyStore, fault func(w http.ResponseWriter, r *http.Request), serverSkew time.Duration, extra int) *recorder {
-	// A listing answers after the create was stored, as Sentry's would
-	// once the create reached it, however slow the machine running the
-	// test is.
-	stored := make(chan struct{})
-	var once sync.Once
-	return newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		now := time.Now().Add(serverSkew)
-		if serverSkew != 0 {
-			w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
-		}
-		switch r.Method {
-		case http.MethodGet:
-			select {
-			case <-stored:
-			case <-time.After(5 * time.Second):
-			}
-			store.writeList(w)
-		case http.MethodPost:
-			name := strings.TrimSpace(fmt.Sprint(bodyOf(t, r)["name"]))
-			for range extra {
-				store.add(name, now)
-			}
-			store.add(name, now)
-			once.Do(func() { close(stored) })
-			fault(w, r)
-		default:
-			t.Errorf("unexpected %s", r.Method)
-		}
-	})
-}
-
-func TestCreateProjectKeyRecoversFromAmbiguousFailures(t *testing.T) {
-	for _, f := range ambiguousFaults {
-		t.Run(f.name, func(t *testing.T) {
-			store := &keyStore{}
-			store.add("web", time.Now().Add(-time.Hour)) // an older key of the same name
-			store.add("api", time.Now())
-			rec := createServer(t, store, f.answer, 0, 0)
-			log := &captureLogger{}
-			timeout := 5 * time.Second
-			if strings.HasPrefix(f.name, "timeout") {
-				timeout = time.Second
-			}
-			c := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = timeout; c.Logger = log })
-			k, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "  web "})
-			if err != nil {
-				t.Fatalf("err = %v, want the one key created", err)
-			}
-			if k.ID != fmt.Sprintf("%032x", 3) {
-				t.Fatalf("adopted key %s (%s), want the new one", k.ID, k.Name)
-			}
-			if got := methods(rec); fmt.Sprint(got) != "[POST GET]" {
-				t.Fatalf("requests %v, want one POST (never sent twice) and one listing", got)
-			}
-			if !log.has("Warn", "taking it as the key created") {
-				t.Error("adopting the key was not logged as a warning")
-			}
-		})
-	}
-}
-
-// TestCreateProjectKeyReadsKeyDatesOnSentrysClock: the search compares the
-// keys' dates, set by Sentry's clock, with the request's start, read on the
-// local clock; the Date headers bridge the two.
-func TestCreateProjectKeyReadsKeyDatesOnSentrysClock(t *testing.T) {
-	for _, skew := range []time.Duration{-time.Hour, time.Hour} {
-		t.Run(fmt.Sprint("server clock off by ", skew), func(t *testing.T) {
-			store := &keyStore{}
-			// Ten minutes before the request, on the server's clock.
-			store.add("web", time.Now().Add(skew-10*time.Minute))
-			rec := createServer(t, store, ambiguousFaults[0].answer, skew, 0)
-			k, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-			if err != nil || k.ID != fmt.Sprintf("%032x", 2) {
-				t.Fatalf("key %+v, err %v; want the key made by the request", k, err)
-			}
-		})
-	}
-}
-
-func TestCreateProjectKeyAmbiguousWhenNotExactlyOneCandidate(t *testing.T) {
-	t.Run("two candidates", func(t *testing.T) {
-		store := &keyStore{}
-		rec := createServer(t, store, ambiguousFaults[0].answer, 0, 1)
-		_, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-		var amb *AmbiguousCreateError
-		if !errors.As(err, &amb) || amb.Candidates != 2 || amb.Name != "web" || amb.LookupErr != nil {
-			t.Fatalf("err = %#v, want an AmbiguousCreateError with 2 candidates", err)
-		}
-		var apiErr *APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadGateway {
-			t.Errorf("the create's own failure is not wrapped: %v", err)
-		}
-		for _, s := range []string{`"web"`, "acme/web", "may have been created", "import"} {
-			if !strings.Contains(err.Error(), s) {
-				t.Errorf("the message does not say %q: %v", s, err)
-			}
-		}
-		if got := methods(rec); fmt.Sprint(got) != "[POST GET]" {
-			t.Fatalf("requests %v", got)
-		}
-	})
-	t.Run("no candidate", func(t *testing.T) {
-		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if r.Method == http.MethodGet {
-				(&keyStore{}).writeList(w)
-				return
-			}
-			w.WriteHeader(http.StatusServiceUnavailable)
-		})
-		_, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-		var amb *AmbiguousCreateError
-		if !errors.As(err, &amb) || amb.Candidates != 0 {
-			t.Fatalf("err = %v, want an AmbiguousCreateError with no candidate", err)
-		}
-		if got := methods(rec); fmt.Sprint(got) != "[POST GET]" {
-			t.Fatalf("requests %v: a 503 on a POST must not be retried", got)
-		}
-	})
-	t.Run("a blank name cannot be found", func(t *testing.T) {
-		store := &keyStore{}
-		rec := createServer(t, store, ambiguousFaults[0].answer, 0, 0)
-		_, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "   "})
-		var amb *AmbiguousCreateError
-		if !errors.As(err, &amb) || amb.Name != "" {
-			t.Fatalf("err = %v, want an AmbiguousCreateError", err)
-		}
-		if got := methods(rec); fmt.Sprint(got) != "[POST]" {
-			t.Fatalf("requests %v, want the POST alone", got)
-		}
-	})
-	t.Run("the search fails", func(t *testing.T) {
-		store := &keyStore{}
-		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if r.Method == http.MethodGet {
-				w.WriteHeader(http.StatusForbidden)
-				fmt.Fprint(w, `{"detail": "You do not have permission to perform this action."}`)
-				return
-			}
-			store.add("web", time.Now())
-			w.WriteHeader(http.StatusBadGateway)
-		})
-		_, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-		var amb *AmbiguousCreateError
-		var lookupErr *APIError
-		if !errors.As(err, &amb) || !errors.As(amb.LookupErr, &lookupErr) || lookupErr.StatusCode != http.StatusForbidden {
-			t.Fatalf("err = %v, want an AmbiguousCreateError with the listing's 403", err)
-		}
-	})
-	t.Run("the caller gives up after sending", func(t *testing.T) {
-		rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			_, _ = io.ReadAll(r.Body) // the server notices a closed connection only then
-			select {
-			case <-r.Context().Done():
-			case <-time.After(5 * time.Second):
-			}
-		})
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_, err := newTestClient(t, rec).CreateProjectKey(ctx, "acme", "web", ProjectKeyCreate{Name: "web"})
-		var amb *AmbiguousCreateError
-		if !errors.As(err, &amb) || !errors.Is(err, context.DeadlineExceeded) || !errors.Is(amb.LookupErr, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want an AmbiguousCreateError wrapping the caller's deadline", err)
-		}
-		if !strings.Contains(err.Error(), "did not finish") {
-			t.Errorf("the message does not say the search did not finish: %v", err)
-		}
-		if got := methods(rec); fmt.Sprint(got) != "[POST]" {
-			t.Fatalf("requests %v, want the POST alone", got)
-		}
-	})
-}
-
-func TestCreateProjectKeyRefusalsAreNotAmbiguous(t *testing.T) {
-	for _, status := range []int{http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusNotImplemented} {
-		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-				w.WriteHeader(status)
-				fmt.Fprint(w, `{"detail": "no"}`)
-			})
-			_, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-			var apiErr *APIError
-			var amb *AmbiguousCreateError
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != status || errors.As(err, &amb) {
-				t.Fatalf("err = %v, want the plain APIError", err)
-			}
-			if rec.count() != 1 {
-				t.Fatalf("made %d requests, want 1", rec.count())
-			}
-		})
-	}
-}
-
 func TestUpdateProjectKeyBody(t *testing.T) {
 	yes, no := true, false
 	cases := []struct {
@@ -445,7 +85,7 @@ func TestUpdateProjectKeyBody(t *testing.T) {
 		key  ProjectKeyUpdate
 		want string
 	}{
-		{"everything", ProjectKeyUpdate{Name: "web", IsActive: true, RateLimit: &RateLimit{Window: 3600, Count: 1000}, BrowserSDKVersion: "9.x",
+		{"everything", ProjectKeyUpdate{Name: " web\u00a0", IsActive: true, RateLimit: &RateLimit{Window: 3600, Count: 1000}, BrowserSDKVersion: "9.x",
 			DynamicSDKLoaderOptions: &LoaderOptions{HasReplay: &no, HasFeedback: &yes}},
 			`{"name":"web","isActive":true,"rateLimit":{"window":3600,"count":1000},"browserSdkVersion":"9.x","dynamicSdkLoaderOptions":{"hasReplay":false,"hasFeedback":true}}`},
 		{"the least: the limit cleared, name and loader options kept", ProjectKeyUpdate{BrowserSDKVersion: "10.x"},
@@ -524,24 +164,40 @@ func TestDeleteProjectKey(t *testing.T) {
 		fmt.Fprint(w, `{"detail": "The requested resource does not exist"}`)
 	}
 	deleted := func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
+	failed := func(w http.ResponseWriter) {
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"detail": "Internal Error", "errorId": "abc"}`)
+	}
 	limited := func(w http.ResponseWriter) {
 		w.Header().Set("X-Sentry-Rate-Limit-Remaining", "0")
 		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()))
 		w.WriteHeader(http.StatusTooManyRequests)
 	}
+	page := func(status int) func(http.ResponseWriter) {
+		return func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			fmt.Fprint(w, "<html><title>Sign in</title></html>")
+		}
+	}
 	cases := []struct {
-		name     string
-		answers  []func(w http.ResponseWriter)
-		wantGone bool // want the 404 as an APIError
+		name    string
+		answers []func(w http.ResponseWriter)
+		// want is the status of the error wanted; 0 wants success.
+		want int
 	}{
-		{"204", []func(http.ResponseWriter){deleted}, false},
-		{"200 with an empty body, as a proxy may answer", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusOK) }}, false},
-		{"502 then 204", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, deleted}, false},
-		{"dropped then 204", []func(http.ResponseWriter){dropConnection, deleted}, false},
-		{"404 after a 502: the first attempt deleted it", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, gone}, false},
-		{"404 after a dropped connection", []func(http.ResponseWriter){dropConnection, gone}, false},
-		{"404 at once", []func(http.ResponseWriter){gone}, true},
-		{"404 after a 429, which deletes nothing", []func(http.ResponseWriter){limited, gone}, true},
+		{"204", []func(http.ResponseWriter){deleted}, 0},
+		{"200 with an empty body, as a proxy may answer", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusOK) }}, 0},
+		{"200 with JSON", []func(http.ResponseWriter){func(w http.ResponseWriter) { fmt.Fprint(w, `{}`) }}, 0},
+		{"502 then 204", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, deleted}, 0},
+		{"dropped then 204", []func(http.ResponseWriter){dropConnection, deleted}, 0},
+		{"404 after a 502: the first attempt deleted it", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, gone}, 0},
+		{"404 after a dropped connection", []func(http.ResponseWriter){dropConnection, gone}, 0},
+		{"404 at once: already gone", []func(http.ResponseWriter){gone}, 0},
+		{"500, 429, then 404", []func(http.ResponseWriter){failed, limited, gone}, 0},
+		{"an empty 404: sentry.io's unknown organization", []func(http.ResponseWriter){func(w http.ResponseWriter) { w.WriteHeader(http.StatusNotFound) }}, http.StatusNotFound},
+		{"a 404 page", []func(http.ResponseWriter){page(http.StatusNotFound)}, http.StatusNotFound},
+		{"a 200 page is never deleted", []func(http.ResponseWriter){page(http.StatusOK)}, http.StatusOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -551,16 +207,23 @@ func TestDeleteProjectKey(t *testing.T) {
 				}
 				tc.answers[min(n, len(tc.answers))-1](w)
 			})
-			err := newTestClient(t, rec).DeleteProjectKey(context.Background(), "acme", "web", "abc")
+			log := &captureLogger{}
+			err := newTestClient(t, rec, func(c *Config) { c.Logger = log }).DeleteProjectKey(context.Background(), "acme", "web", "abc")
 			var apiErr *APIError
+			var notJSON *NotJSONError
 			switch {
-			case tc.wantGone && (!errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound):
-				t.Fatalf("err = %v, want the 404 as an APIError", err)
-			case !tc.wantGone && err != nil:
+			case tc.want == 0 && err != nil:
 				t.Fatalf("err = %v, want success", err)
+			case tc.want == http.StatusOK && !errors.As(err, &notJSON):
+				t.Fatalf("err = %v, want a NotJSONError", err)
+			case tc.want == http.StatusNotFound && (!errors.As(err, &apiErr) || apiErr.StatusCode != tc.want):
+				t.Fatalf("err = %v, want the %d as an APIError", err, tc.want)
 			}
 			if rec.count() != len(tc.answers) {
 				t.Fatalf("made %d requests, want %d", rec.count(), len(tc.answers))
+			}
+			if ended := log.has("Debug", "the key is gone"); ended != (tc.want == 0 && strings.Contains(tc.name, "404")) {
+				t.Errorf("a 404 that ended the delete was logged: %t", ended)
 			}
 		})
 	}
@@ -614,24 +277,6 @@ func TestFieldErrorsOfA400(t *testing.T) {
 	}
 	if rec.count() != 1 {
 		t.Errorf("made %d requests, want 1", rec.count())
-	}
-}
-
-// TestWritesAreNotRedirected: Go turns a PUT answered with 302 into a GET,
-// which would read the key and report an update that never happened.
-func TestWritesAreNotRedirected(t *testing.T) {
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("Location", "/api/0/projects/acme/new/keys/abc/")
-		w.WriteHeader(http.StatusFound)
-		fmt.Fprint(w, `{"slug": "new", "detail": {"extra": {"url": "/api/0/projects/acme/new/keys/abc/", "slug": "new"}}}`)
-	})
-	_, err := newTestClient(t, rec).UpdateProjectKey(context.Background(), "acme", "web", "abc", ProjectKeyUpdate{BrowserSDKVersion: "10.x"})
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound {
-		t.Fatalf("err = %v, want the 302 as an APIError", err)
-	}
-	if got := methods(rec); fmt.Sprint(got) != "[PUT]" {
-		t.Fatalf("requests %v, want the PUT alone", got)
 	}
 }
 
@@ -716,18 +361,12 @@ func (l *captureLogger) text() string {
 // that no log line holds the token, the Authorization header or a key's
 // secret, while sizes and statuses are there.
 func TestLogsCarryNoSecrets(t *testing.T) {
-	store := &keyStore{}
+	store := &keyServer{}
 	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		switch {
-		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/keys/"):
-			store.writeList(w)
-		case r.Method == http.MethodPost && n == 1:
-			k := store.add("web", time.Now())
-			w.WriteHeader(http.StatusCreated)
-			fmt.Fprint(w, k)
-		case r.Method == http.MethodPost:
-			// A create that fails after creating: the search lists keys.
-			store.add("api", time.Now())
+		case r.Method == http.MethodPost && n == 2:
+			// A create that fails after creating: the key is read back.
+			store.post(t, r)
 			dropConnection(w)
 		case r.Method == http.MethodPut:
 			w.WriteHeader(http.StatusBadRequest)
@@ -735,19 +374,20 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 		case r.Method == http.MethodDelete:
 			w.WriteHeader(http.StatusNoContent)
 		default:
-			fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+			store.serve(t, w, r)
 		}
 	})
 	log := &captureLogger{}
 	c := newTestClient(t, rec, func(c *Config) { c.Logger = log })
 	ctx := context.Background()
-	if _, err := c.CreateProjectKey(ctx, "acme", "web", ProjectKeyCreate{Name: "web"}); err != nil {
+	first, err := c.CreateProjectKey(ctx, "acme", "web", ProjectKeyCreate{Name: "web"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.CreateProjectKey(ctx, "acme", "web", ProjectKeyCreate{Name: "api"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetProjectKey(ctx, "acme", "web", "abc"); err != nil {
+	if _, err := c.GetProjectKey(ctx, "acme", "web", first.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.UpdateProjectKey(ctx, "acme", "web", "abc", ProjectKeyUpdate{BrowserSDKVersion: "10.x"}); err == nil {
@@ -775,112 +415,3 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 type roundTripperFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// TestCreateProjectKeyIsNotRetriedBlindlyOnAnyTransport: a transport that
-// does not report its connections (no httptrace GotConn) cannot make a
-// failed create look unsent. Only a dial error proves that.
-func TestCreateProjectKeyIsNotRetriedBlindlyOnAnyTransport(t *testing.T) {
-	var mu sync.Mutex
-	posts := 0
-	tr := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-		if r.Method == http.MethodPost {
-			mu.Lock()
-			posts++
-			mu.Unlock()
-		}
-		return nil, io.ErrUnexpectedEOF
-	})
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {})
-	_, err := newTestClient(t, rec, func(c *Config) { c.Transport = tr }).CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-	var amb *AmbiguousCreateError
-	if !errors.As(err, &amb) || amb.LookupErr == nil {
-		t.Fatalf("err = %v, want an AmbiguousCreateError whose search failed", err)
-	}
-	if posts != 1 {
-		t.Fatalf("%d POSTs, want 1", posts)
-	}
-}
-
-// TestCreateProjectKeyGivenUpUnsentIsNotAmbiguous: a caller who gives up
-// while the create waits (for the pacer, or for the back-off after a 429)
-// gets the context's error; nothing was carried out.
-func TestCreateProjectKeyGivenUpUnsentIsNotAmbiguous(t *testing.T) {
-	limited := func(w http.ResponseWriter, status int) {
-		w.Header().Set("X-Sentry-Rate-Limit-Limit", "40")
-		w.Header().Set("X-Sentry-Rate-Limit-Remaining", "0")
-		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()+50))
-		w.WriteHeader(status)
-		if status == http.StatusCreated {
-			fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
-		}
-	}
-	for name, first := range map[string]func(*Client) error{
-		"held by the pacer": func(c *Client) error {
-			_, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-			return err
-		},
-		"waiting after a 429": func(*Client) error { return nil },
-	} {
-		t.Run(name, func(t *testing.T) {
-			rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-				if name == "held by the pacer" {
-					limited(w, http.StatusCreated)
-					return
-				}
-				limited(w, http.StatusTooManyRequests)
-			})
-			c := newTestClient(t, rec)
-			if err := first(c); err != nil {
-				t.Fatal(err)
-			}
-			before := rec.count()
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			_, err := c.CreateProjectKey(ctx, "acme", "web", ProjectKeyCreate{Name: "web"})
-			var amb *AmbiguousCreateError
-			if !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &amb) {
-				t.Fatalf("err = %v, want the plain context error", err)
-			}
-			if sent := rec.count() - before; sent > 1 {
-				t.Fatalf("%d requests sent", sent)
-			}
-		})
-	}
-}
-
-// TestCreateProjectKeyNeverAdoptsItsOwnKey creates two keys of the same
-// name, as two resources of one configuration may: the first create
-// succeeds, the second fails before Sentry processed it. The key the first
-// made is a key of that name created since the second began, yet it is
-// this client's own, so the second must not take it.
-func TestCreateProjectKeyNeverAdoptsItsOwnKey(t *testing.T) {
-	store := &keyStore{}
-	posts := 0
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		switch r.Method {
-		case http.MethodGet:
-			store.writeList(w)
-		case http.MethodPost:
-			posts++
-			if posts == 1 {
-				w.WriteHeader(http.StatusCreated)
-				fmt.Fprint(w, store.add("web", time.Now()))
-				return
-			}
-			// A proxy's 502 without Sentry having seen the request.
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusBadGateway)
-			fmt.Fprint(w, "<html><title>502 Bad Gateway</title></html>")
-		}
-	})
-	c := newTestClient(t, rec)
-	first, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := c.CreateProjectKey(context.Background(), "acme", "web", ProjectKeyCreate{Name: "web"})
-	var ambiguous *AmbiguousCreateError
-	if !errors.As(err, &ambiguous) || ambiguous.Candidates != 0 {
-		t.Fatalf("second create: key %+v, err %v; want an AmbiguousCreateError without candidates, never the first create's key %s", second, err, first.ID)
-	}
-}

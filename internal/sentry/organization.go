@@ -5,32 +5,25 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 )
 
-// OrganizationKeysOptions narrows ListOrganizationProjectKeys.
+// OrganizationKeysOptions narrows ListOrganizationProjectKeys to a team (slug
+// or id; Sentry answers 404 "Team not found" for an unknown one) and a status.
 type OrganizationKeysOptions struct {
-	// Team keeps the projects of one team, by slug or numeric id. Sentry
-	// answers an unknown team with 404 "Team not found".
-	Team string
-	// Status keeps active or inactive keys; empty keeps both.
+	Team   string
 	Status KeyStatus
 }
 
-// ListOrganizationProjectKeys returns the client keys of every project of an
-// organization that the token can access, in one cursor-paginated listing
-// (GET /organizations/{org}/project-keys/, Sentry 26.1 and sentry.io since
-// December 2025). Keys of all projects are interleaved, newest first; group
-// them by ProjectID.
-//
-// It sends project=-1: without it Sentry only lists the projects of teams the
-// token's user is a member of, silently leaving out the others (even for
-// organization owners). The token needs org:read, org:write or org:admin.
-// Servers without the endpoint answer 404 with an empty body.
+// ListOrganizationProjectKeys returns the keys of an organization's projects,
+// newest first (Sentry 26.1 and sentry.io since December 2025; older servers
+// answer an empty 404). project=-1 keeps the projects of teams the token's
+// user is not on, which Sentry would silently leave out.
 func (c *Client) ListOrganizationProjectKeys(ctx context.Context, organization string, opts OrganizationKeysOptions) ([]ProjectKey, error) {
 	if err := opts.Status.valid(); err != nil {
 		return nil, err
@@ -39,27 +32,23 @@ func (c *Client) ListOrganizationProjectKeys(ctx context.Context, organization s
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{}
-	q.Set("project", "-1")
+	q := url.Values{"project": {"-1"}}
 	if opts.Team != "" {
 		q.Set("team", opts.Team)
 	}
-	if opts.Status != KeyStatusAll {
-		q.Set("status", string(opts.Status))
-	}
-	return listAll[ProjectKey](ctx, c, "organization-project-keys", u, q, map[string]any{"organization": organization, "team": opts.Team, "status": string(opts.Status)})
+	opts.Status.set(q)
+	fields := map[string]any{"organization": organization, "team": opts.Team, "status": string(opts.Status)}
+	return newPages[ProjectKey](c, "organization-project-keys", u, q, fields).all(ctx)
 }
 
-// Project is an organization's project as the projects list returns it.
+// Project is a project as the projects list gives it. HasAccess says whether
+// the token's user can read it (nil: the server does not say).
 type Project struct {
-	// ID is the numeric project id (a JSON string in this listing).
-	ID    Int64  `json:"id"`
-	Slug  string `json:"slug"`
-	Name  string `json:"name"`
-	Teams []Team `json:"teams"`
-	// HasAccess says whether the token's user can read the project; nil
-	// when the server does not say.
-	HasAccess *bool `json:"hasAccess"`
+	ID        Int64  `json:"id"`
+	Slug      string `json:"slug"`
+	Name      string `json:"name"`
+	Teams     []Team `json:"teams"`
+	HasAccess *bool  `json:"hasAccess"`
 }
 
 // Team is a team a project belongs to.
@@ -68,14 +57,12 @@ type Team struct {
 	Slug string `json:"slug"`
 }
 
-// Accessible reports whether the token can read the project, taking a
-// server that does not say as a yes.
+// Accessible reports whether the token can read the project (or may).
 func (p *Project) Accessible() bool {
 	return p.HasAccess == nil || *p.HasAccess
 }
 
-// InTeam reports whether the project belongs to the team given by slug or
-// numeric id, as Sentry's team parameter reads it.
+// InTeam reports whether the project is the team's, by slug or numeric id.
 func (p *Project) InTeam(team string) bool {
 	for _, t := range p.Teams {
 		if t.Slug == team || strconv.FormatInt(int64(t.ID), 10) == team {
@@ -85,23 +72,19 @@ func (p *Project) InTeam(team string) bool {
 	return false
 }
 
-// ListOrganizationProjects returns every active project of an organization,
-// following every cursor (GET /organizations/{org}/projects/).
+// ListOrganizationProjects returns an organization's active projects.
 func (c *Client) ListOrganizationProjects(ctx context.Context, organization string) ([]Project, error) {
 	u, err := c.endpointURL("organizations/%s/projects/", organization)
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Project](ctx, c, "organization-projects", u, url.Values{}, map[string]any{"organization": organization})
+	return newPages[Project](c, "organization-projects", u, url.Values{}, map[string]any{"organization": organization}).all(ctx)
 }
 
-// KeysByProjectOptions narrows ListKeysByProject.
+// KeysByProjectOptions narrows ListKeysByProject; nil ProjectSlugs keeps all.
 type KeysByProjectOptions struct {
-	// Team keeps the projects of one team, by slug or numeric id.
-	Team string
-	// Status keeps active or inactive keys; empty keeps both.
-	Status KeyStatus
-	// ProjectSlugs keeps only these projects; nil keeps every project.
+	Team         string
+	Status       KeyStatus
 	ProjectSlugs []string
 }
 
@@ -111,27 +94,19 @@ type ProjectKeys struct {
 	Keys    []ProjectKey
 }
 
-// OrganizationKeys is the result of ListKeysByProject.
+// OrganizationKeys is ListKeysByProject's result: the selected projects the
+// token can read (by slug) with their keys, whether it fell back to reading
+// projects one by one, the HTTP requests taken, how many keys' projects the
+// projects list lacks, and the ProjectSlugs naming no readable project.
 type OrganizationKeys struct {
-	// Projects holds every selected project the token can read, with its
-	// keys (possibly none), in the order of the projects list (by slug).
-	Projects []ProjectKeys
-	// Fallback is true when the server had no organization-wide keys
-	// endpoint and each project was read on its own.
-	Fallback bool
-	// Requests counts the HTTP requests the listing took, retries and
-	// redirects included.
-	Requests int
-	// UnknownProjectKeys counts keys whose project is not in the projects
-	// list (a project deleted or created between the two listings).
+	Projects           []ProjectKeys
+	Fallback           bool
+	Requests           int
 	UnknownProjectKeys int
-	// MissingSlugs lists ProjectSlugs that name no project the token can
-	// read.
-	MissingSlugs []string
+	MissingSlugs       []string
 }
 
-// ProjectReadError is the failure of one project's listing during a
-// per-project fallback.
+// ProjectReadError is the failure of one project's listing in a fallback.
 type ProjectReadError struct {
 	Project string
 	Err     error
@@ -141,19 +116,12 @@ func (e *ProjectReadError) Error() string { return "project " + e.Project + ": "
 
 func (e *ProjectReadError) Unwrap() error { return e.Err }
 
-// fallbackConcurrency bounds the per-project reads of a fallback. The
-// shared pacer still governs their rate.
+// fallbackConcurrency bounds a fallback's reads; the pacer governs their rate.
 const fallbackConcurrency = 8
 
-// ListKeysByProject returns the client keys of an organization's projects,
-// grouped by project. On a current server it takes ceil(keys/100) requests to
-// the organization-wide keys endpoint plus ceil(projects/100) to the projects
-// list (for the slugs), both at once. On a server without the organization-
-// wide endpoint (it answers 404 with an empty body while the projects list
-// answers), it falls back to one listing per project, a few at a time.
-//
-// Projects the token cannot read are left out: the organization-wide
-// endpoint lists no keys for them either.
+// ListKeysByProject returns the keys of an organization's readable projects,
+// grouped by project, from the organization-wide listing and the projects
+// list at once; a server without the former is read project by project.
 func (c *Client) ListKeysByProject(ctx context.Context, organization string, opts KeysByProjectOptions) (*OrganizationKeys, error) {
 	if err := opts.Status.valid(); err != nil {
 		return nil, err
@@ -164,24 +132,19 @@ func (c *Client) ListKeysByProject(ctx context.Context, organization string, opt
 		keys                []ProjectKey
 		projectsErr, keyErr error
 	)
-	counter := &requestCounter{}
-	ctx = withRequestCounter(ctx, counter)
-	// Without the projects list the keys cannot be grouped: when it fails,
-	// the keys listing (and its retries) stops too.
+	counter := new(atomic.Int64)
+	ctx = context.WithValue(ctx, counterKey{}, counter)
+	// Without the projects list the keys cannot be grouped: stop both.
 	keysCtx, cancelKeys := context.WithCancel(ctx)
 	defer cancelKeys()
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		projects, projectsErr = c.ListOrganizationProjects(ctx, organization)
-		if projectsErr != nil {
+	wg.Go(func() {
+		if projects, projectsErr = c.ListOrganizationProjects(ctx, organization); projectsErr != nil {
 			cancelKeys()
 		}
-	}()
-	go func() {
-		defer wg.Done()
+	})
+	wg.Go(func() {
 		keys, keyErr = c.ListOrganizationProjectKeys(keysCtx, organization, OrganizationKeysOptions{Team: opts.Team, Status: opts.Status})
-	}()
+	})
 	wg.Wait()
 	if projectsErr != nil {
 		return nil, projectsErr
@@ -193,26 +156,25 @@ func (c *Client) ListKeysByProject(ctx context.Context, organization string, opt
 	var apiErr *APIError
 	switch {
 	case keyErr == nil:
-		byID := make(map[int64]int, len(selected))
+		index := make(map[Int64]int, len(projects)) // a selected project's place, or -1
+		for _, p := range projects {
+			index[p.ID] = -1
+		}
 		for i, p := range selected {
-			byID[int64(p.ID)] = i
+			index[p.ID] = i
 			result.Projects = append(result.Projects, ProjectKeys{Project: p, Keys: []ProjectKey{}})
 		}
-		all := make(map[int64]bool, len(projects))
-		for _, p := range projects {
-			all[int64(p.ID)] = true
-		}
 		for _, k := range keys {
-			if i, ok := byID[int64(k.ProjectID)]; ok {
-				result.Projects[i].Keys = append(result.Projects[i].Keys, k)
-			} else if !all[int64(k.ProjectID)] {
+			switch i, ok := index[k.ProjectID]; {
+			case !ok:
 				result.UnknownProjectKeys++
+			case i >= 0:
+				result.Projects[i].Keys = append(result.Projects[i].Keys, k)
 			}
 		}
 	case errors.As(keyErr, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.EmptyBody:
-		c.log.Debug(ctx, "The Sentry server has no organization-wide keys endpoint (HTTP 404 with an empty body); reading each project's keys instead", map[string]any{
-			"organization": organization, "projects": len(selected),
-		})
+		c.log.Debug(ctx, "The Sentry server has no organization-wide keys endpoint (HTTP 404 with an empty body); reading each project's keys instead",
+			map[string]any{"organization": organization, "projects": len(selected)})
 		result.Fallback = true
 		result.Projects = make([]ProjectKeys, len(selected))
 		g, gctx := errgroup.WithContext(ctx)
@@ -234,36 +196,53 @@ func (c *Client) ListKeysByProject(ctx context.Context, organization string, opt
 	default:
 		return nil, keyErr
 	}
-	result.Requests = counter.count()
+	result.Requests = int(counter.Load())
 	return result, nil
 }
 
-// selectProjects keeps the readable projects that opts selects and lists the
-// requested slugs that match none.
+// selectProjects keeps the readable projects opts selects, and the slugs left.
 func selectProjects(projects []Project, opts KeysByProjectOptions) (selected []Project, missing []string) {
-	var want map[string]bool
-	if opts.ProjectSlugs != nil {
-		want = make(map[string]bool, len(opts.ProjectSlugs))
-		for _, s := range opts.ProjectSlugs {
-			want[s] = true
-		}
-	}
-	found := map[string]bool{}
-	for _, p := range projects {
-		if !p.Accessible() || (want != nil && !want[p.Slug]) {
-			continue
-		}
-		found[p.Slug] = true
-		if opts.Team != "" && !p.InTeam(opts.Team) {
-			continue
-		}
-		selected = append(selected, p)
-	}
+	want := map[string]bool{} // a requested slug, and whether it was found
 	for _, s := range opts.ProjectSlugs {
-		if !found[s] {
+		want[s] = false
+	}
+	for _, p := range projects {
+		if _, ok := want[p.Slug]; !p.Accessible() || opts.ProjectSlugs != nil && !ok {
+			continue
+		}
+		want[p.Slug] = true
+		if opts.Team == "" || p.InTeam(opts.Team) {
+			selected = append(selected, p)
+		}
+	}
+	for s, found := range want {
+		if !found && opts.ProjectSlugs != nil {
 			missing = append(missing, s)
 		}
 	}
-	sort.Strings(missing)
+	slices.Sort(missing)
 	return selected, missing
+}
+
+// ProjectDetails is a project's identity, from GET /projects/{org}/{project}/.
+type ProjectDetails struct {
+	ID           Int64  `json:"id"`
+	Slug         string `json:"slug"`
+	Organization struct {
+		ID   Int64  `json:"id"`
+		Slug string `json:"slug"`
+	} `json:"organization"`
+}
+
+// GetProject reads a project by slug or numeric id.
+func (c *Client) GetProject(ctx context.Context, organization, project string) (*ProjectDetails, error) {
+	u, err := c.endpointURL("projects/%s/%s/", organization, project)
+	if err != nil {
+		return nil, err
+	}
+	var p ProjectDetails
+	if err := c.get(ctx, "project", u, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }

@@ -74,9 +74,9 @@ func TestPacerStaysUnderTheRateLimit(t *testing.T) {
 			t.Errorf("read %d: %v", i, err)
 		}
 	}
-	// A window boundary can fall between the learning request and the
-	// burst; the pacer may be wrong at most once per window in that case.
-	if lim.rejected > 1 {
+	// A window may end between the learning request and the burst: the
+	// requests in flight then are taken to count against the next one.
+	if lim.rejected > 0 {
 		t.Errorf("Sentry answered 429 %d times; the pacer should have waited instead", lim.rejected)
 	}
 }
@@ -171,19 +171,115 @@ func TestPacerHonoursTheConcurrencyLimit(t *testing.T) {
 
 func TestBucketAdmit(t *testing.T) {
 	now := time.Unix(1000, 0)
-	b := &bucket{known: true, limit: 2, remaining: 1, reset: now.Add(time.Second), changed: make(chan struct{})}
-	if _, ok := b.admit(now); !ok {
+	b := &bucket{limit: 2, remaining: 1, end: now.Add(time.Second), capAt: now.Add(time.Minute), changed: make(chan struct{})}
+	if _, ok := b.admit(now, 0, 0); !ok {
 		t.Fatal("the last allowed request was refused")
 	}
-	wait, ok := b.admit(now)
-	if ok || wait < time.Second || wait > 1200*time.Millisecond {
-		t.Fatalf("admit over the limit = %s, %t; want a wait until the reset", wait, ok)
+	b.inflight++
+	wait, ok := b.admit(now, 0, 0)
+	if ok || wait != time.Second {
+		t.Fatalf("admit over the limit = %s, %t; want a wait until the window's end", wait, ok)
 	}
-	if _, ok := b.admit(now.Add(time.Second)); !ok {
-		t.Fatal("a request after the reset was refused")
+	if _, ok := b.admit(now.Add(time.Second), 0, 0); !ok {
+		t.Fatal("a request after the window's end was refused")
 	}
-	if b.remaining != 1 || !b.reset.IsZero() {
-		t.Fatalf("after the reset remaining=%d reset=%s, want a fresh allowance of 2 (1 left) and an unknown reset", b.remaining, b.reset)
+	if b.remaining != 0 || !b.rolled {
+		t.Fatalf("after the end remaining=%d rolled=%t, want the new window's 2 less the one in flight and the one just sent", b.remaining, b.rolled)
+	}
+}
+
+// TestPacerUsesTheWholeWindowAtOnce: once the clock estimate is narrow,
+// the whole allowance of the next window goes the moment it surely opened,
+// and not one request more.
+func TestPacerUsesTheWholeWindowAtOnce(t *testing.T) {
+	server := time.Unix(1_800_000_000, 900*int64(time.Millisecond))
+	p, clk, observe := newTestPacer(0, server)
+	observe(rateLimitAnswer(http.StatusOK, server, 0))
+	// The tick of server second 1_800_000_001 seen within 20 ms.
+	p.clock.lo, p.clock.hi = -10*time.Millisecond, 10*time.Millisecond
+	b := p.buckets["GET project-keys"]
+	lo, hi, _ := p.clock.bounds()
+	wait, ok := b.admit(clk.now(), lo, hi)
+	if ok || wait != 110*time.Millisecond {
+		t.Fatalf("admit = %s, %t; want a wait of 110 ms (the end, 100 ms away, read on the lower bound)", wait, ok)
+	}
+	clk.advance(wait)
+	for i := range 40 {
+		if _, ok := b.admit(clk.now(), lo, hi); !ok {
+			t.Fatalf("request %d of the new window's 40 was held", i+1)
+		}
+		b.inflight++
+	}
+	if _, ok := b.admit(clk.now(), lo, hi); ok {
+		t.Fatal("a 41st request went in the new window")
+	}
+}
+
+// TestPacerCountsAWindowOnce: the answers of a new window come back in any
+// order, each counting the requests that reached Sentry before it; none may
+// make the pacer count a request twice and leave slots of the window unused.
+func TestPacerCountsAWindowOnce(t *testing.T) {
+	server := time.Unix(1_800_000_000, 0)
+	p, clk, observe := newTestPacer(0, server)
+	observe(rateLimitAnswer(http.StatusOK, server, 0)) // nothing left until server+1
+	b := p.buckets["GET project-keys"]
+	clk.advance(time.Second)
+	for i := range 10 {
+		if _, ok := admitNow(p, b, clk); !ok {
+			t.Fatalf("request %d of the new window was held", i+1)
+		}
+		b.inflight++
+	}
+	for i, remaining := range []int{30, 35, 39, 31, 38, 32, 37, 33, 36, 34} {
+		observe(rateLimitAnswer(http.StatusOK, server.Add(time.Second+time.Millisecond), remaining))
+		b.inflight--
+		if b.remaining != 30 {
+			t.Fatalf("after answer %d (Remaining %d) the pacer counts %d left, want 30", i+1, remaining, b.remaining)
+		}
+	}
+}
+
+// TestPacerProbesAnUncertainEnd: while the window's end is uncertain, its
+// last slot is held and sent where the local clock says the window ends, half
+// a round trip early, kept within the span the bounds allow; the window never
+// gives more than its allowance.
+func TestPacerProbesAnUncertainEnd(t *testing.T) {
+	ms := time.Millisecond
+	now := time.Unix(1_800_000_000, int64(200*ms))
+	end := time.Unix(1_800_000_001, 0) // on Sentry's clock
+	for _, tc := range []struct {
+		name   string
+		lo, hi time.Duration
+		// probe is when the last slot goes, relative to end; zero: at once.
+		probe time.Duration
+	}{
+		{"the local clock within the bounds", -800 * ms, 100 * ms, -25 * ms},
+		{"the local clock behind Sentry's: the latest end", 200 * ms, 900 * ms, -225 * ms},
+		{"the local clock ahead of Sentry's: the earliest end", -900 * ms, -300 * ms, 275 * ms},
+		{"a narrow estimate: no probe", -40 * ms, 40 * ms, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &bucket{limit: 40, remaining: 3, end: end, capAt: now.Add(time.Minute), rtt: 50 * ms, changed: make(chan struct{})}
+			for i := range 2 {
+				if _, ok := b.admit(now, tc.lo, tc.hi); !ok {
+					t.Fatalf("request %d was held: only the last slot is a probe", i+1)
+				}
+			}
+			at := now
+			if wait, ok := b.admit(now, tc.lo, tc.hi); !ok {
+				if at = now.Add(wait); tc.probe == 0 || !at.Equal(end.Add(tc.probe)) {
+					t.Fatalf("the last slot waits until %s, want %s", at.Sub(end), tc.probe)
+				}
+				if _, ok := b.admit(at, tc.lo, tc.hi); !ok {
+					t.Fatal("the probe was held at its time")
+				}
+			} else if tc.probe != 0 {
+				t.Fatal("the last slot went at once")
+			}
+			if wait, ok := b.admit(at, tc.lo, tc.hi); ok || !at.Add(wait).Equal(end.Add(-tc.lo)) {
+				t.Fatalf("admit after the window = %s, %t; want a wait for its surest end", wait, ok)
+			}
+		})
 	}
 }
 
@@ -217,16 +313,21 @@ func rateLimitAnswer(status int, at time.Time, remaining int) *http.Response {
 	)
 }
 
+// admitNow asks b whether a request may go at clk's time, with p's clock.
+func admitNow(p *pacer, b *bucket, clk *fakeClock) (time.Duration, bool) {
+	lo, hi, _ := p.clock.bounds()
+	return b.admit(clk.now(), lo, hi)
+}
+
 // newTestPacer returns a pacer on a fake local clock that is skew ahead of
 // the server's, and a function that feeds it an answer generated at server
 // time at, received at once.
 func newTestPacer(skew time.Duration, server time.Time) (*pacer, *fakeClock, func(*http.Response)) {
 	clk := &fakeClock{t: server.Add(skew)}
 	sc := &serverClock{}
-	p := newPacer(clk.now, sc, time.Minute)
+	p := &pacer{buckets: map[string]*bucket{}, now: clk.now, clock: sc, maxWait: time.Minute}
 	observe := func(resp *http.Response) {
-		sc.observe(resp.Header, clk.now(), clk.now())
-		p.observe("GET project-keys", resp)
+		p.observe("GET project-keys", resp, clk.now(), clk.now())
 	}
 	return p, clk, observe
 }
@@ -243,7 +344,7 @@ func TestPacerMeasuresResetAgainstDate(t *testing.T) {
 			p, clk, observe := newTestPacer(skew, server)
 			observe(rateLimitAnswer(http.StatusOK, server, 0))
 			b := p.buckets["GET project-keys"]
-			wait, ok := b.admit(clk.now())
+			wait, ok := admitNow(p, b, clk)
 			// Date says 0.0 s into the second, so the pacer may wait the
 			// whole second; never less than the real 0.6 s, never more
 			// than a second and the margin.
@@ -251,7 +352,7 @@ func TestPacerMeasuresResetAgainstDate(t *testing.T) {
 				t.Fatalf("admit with nothing remaining = %s, %t; want a wait of 0.6 to 1.1 s", wait, ok)
 			}
 			clk.advance(wait)
-			if _, ok := b.admit(clk.now()); !ok {
+			if _, ok := admitNow(p, b, clk); !ok {
 				t.Fatal("a request after the reset was refused")
 			}
 		})
@@ -270,25 +371,65 @@ func TestServerClockNarrows(t *testing.T) {
 		received := sent.Add(20 * time.Millisecond)
 		generated := sent.Add(10 * time.Millisecond).Add(offset)
 		h := http.Header{"Date": {generated.UTC().Format(http.TimeFormat)}}
-		sc.observe(h, sent, received)
-		lo, ok := sc.offset()
+		sc.observe(h, sent, received, time.Time{})
+		lo, _, ok := sc.bounds()
 		if !ok || lo > offset {
 			t.Fatalf("after %d answers the lower bound is %s, above the real offset %s", i+1, lo, offset)
 		}
 	}
-	if lo, _ := sc.offset(); offset-lo > 50*time.Millisecond {
+	if lo, _, _ := sc.bounds(); offset-lo > 50*time.Millisecond {
 		t.Fatalf("after 20 answers the lower bound is %s, still %s below the real offset", lo, offset-lo)
 	}
 	// A stepped clock starts the estimate again.
-	sc.observe(http.Header{"Date": {local.Add(time.Hour).UTC().Format(http.TimeFormat)}}, local, local)
-	if lo, _ := sc.offset(); lo < 59*time.Minute {
+	sc.observe(http.Header{"Date": {local.Add(time.Hour).UTC().Format(http.TimeFormat)}}, local, local, time.Time{})
+	if lo, _, _ := sc.bounds(); lo < 59*time.Minute {
 		t.Fatalf("after a jump of an hour the offset is %s", lo)
 	}
 	// No Date, no change.
-	sc.observe(http.Header{}, local, local)
-	if lo, _ := sc.offset(); lo < 59*time.Minute {
+	sc.observe(http.Header{}, local, local, time.Time{})
+	if lo, _, _ := sc.bounds(); lo < 59*time.Minute {
 		t.Fatalf("an answer without Date moved the offset to %s", lo)
 	}
+}
+
+// TestServerClockReadsResetAndRollovers: X-Sentry-Rate-Limit-Reset bounds
+// Sentry's clock from above (the window counting an answer had not ended),
+// and an answer from a later window from below (the earlier one had), so
+// that an answer counted before a second ticks and one after it narrow the
+// estimate to about a round trip, with or without a Date header.
+func TestServerClockReadsResetAndRollovers(t *testing.T) {
+	ms := time.Millisecond
+	local := func(d time.Duration) time.Time { return time.Unix(1_799_999_999, 0).Add(d) }
+	server := time.Unix(1_800_000_000, 0) // a tick, at local(700ms): Sentry is 300 ms ahead
+	answer := func(date bool, reset time.Time) http.Header {
+		h := http.Header{"X-Sentry-Rate-Limit-Reset": {fmt.Sprint(reset.Unix())}}
+		if date {
+			h.Set("Date", server.UTC().Format(http.TimeFormat))
+		}
+		return h
+	}
+	t.Run("a reset narrows the Date", func(t *testing.T) {
+		// Counted at 0.96 s on Sentry's clock, just before the tick, and
+		// dated after it.
+		sc := &serverClock{}
+		sc.observe(answer(true, server), local(660*ms), local(720*ms), time.Time{})
+		if lo, hi, _ := sc.bounds(); lo != 280*ms || hi != 340*ms {
+			t.Fatalf("bounds [%s, %s), want [280ms, 340ms): the reset bounds it from above", lo, hi)
+		}
+	})
+	t.Run("a rollover without Date", func(t *testing.T) {
+		sc := &serverClock{}
+		sc.observe(answer(false, server), local(600*ms), local(610*ms), time.Time{})
+		if _, _, known := sc.bounds(); known {
+			t.Fatal("a bound on one side started an estimate")
+		}
+		// Counted after the tick: its window is a later one.
+		sc.observe(answer(false, server.Add(time.Second)), local(690*ms), local(720*ms), server)
+		sc.observe(answer(false, server), local(650*ms), local(700*ms), time.Time{})
+		if lo, hi, known := sc.bounds(); !known || lo != 280*ms || hi != 350*ms {
+			t.Fatalf("bounds [%s, %s), %t; want [280ms, 350ms)", lo, hi, known)
+		}
+	})
 }
 
 // TestPacerWaitIsCapped pins MaxRateLimitWait for the pacer: a reset far
@@ -299,7 +440,7 @@ func TestPacerWaitIsCapped(t *testing.T) {
 	resp := rateLimitAnswer(http.StatusOK, server, 0)
 	resp.Header.Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(server.Add(24*time.Hour).Unix()))
 	observe(resp)
-	wait, ok := p.buckets["GET project-keys"].admit(clk.now())
+	wait, ok := admitNow(p, p.buckets["GET project-keys"], clk)
 	if ok || wait > p.maxWait+100*time.Millisecond || wait < p.maxWait {
 		t.Fatalf("admit = %s, %t; want a wait of the cap, %s", wait, ok, p.maxWait)
 	}
@@ -315,7 +456,7 @@ func TestPacerTakes429AsNothingRemaining(t *testing.T) {
 	if b.remaining != 0 {
 		t.Fatalf("remaining = %d after a 429, want 0", b.remaining)
 	}
-	if _, ok := b.admit(clk.now()); ok {
+	if _, ok := admitNow(p, b, clk); ok {
 		t.Fatal("a request was admitted right after a 429")
 	}
 }

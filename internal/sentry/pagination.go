@@ -4,214 +4,195 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
 )
 
-// rawPage is one page as fetched, before decoding.
-type rawPage struct {
-	number int
-	url    string
-	body   []byte
-	// noLink is true when the answer had no Link header, or one without a
-	// next entry.
-	noLink bool
-}
-
-// eachPage requests u with q (plus per_page=100) and every following page,
-// and calls each with every page's items, in order.
-//
-// Sentry always sends a rel="next" link, even on the last page; only its
-// results="true" attribute says another page exists. The next page is
-// requested against our own base URL with the link's cursor attribute, never
-// by following the link's URL, whose host is Sentry's configured URL prefix
-// and may differ from the address the client talks to.
-//
-// Pages are decoded, and each runs, in a second goroutine: the request for
-// the next page goes out as soon as a page's headers have been read, so a
-// caller's work on a page overlaps the round trip for the next one. each is
-// never called concurrently with itself. The first error stops everything:
-// no page after a failed one is passed on.
-//
-// fields are added to the log messages of the listing.
-func eachPage[T any](ctx context.Context, c *Client, route string, u *url.URL, q url.Values, fields map[string]any, each func([]T) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	// Unbuffered: the fetching runs one page ahead of the decoding, not more.
-	pages := make(chan rawPage)
-	consumed := make(chan error, 1)
-	go func() {
-		consumed <- consumePages(ctx, c, route, fields, pages, each)
-		cancel()
-		for range pages {
-			// Let the fetching loop finish after an error.
-		}
-	}()
-
-	fetchErr := fetchPages(ctx, c, route, u, q, pages)
-	close(pages)
-	consumeErr := <-consumed
-	switch {
-	case consumeErr != nil:
-		// A page that could not be decoded (or that each refused) stopped
-		// the fetching; its error is the one that matters.
-		return consumeErr
-	case fetchErr != nil:
-		return fetchErr
-	}
-	return nil
-}
-
-// fetchPages requests every page and sends it to pages, until the next link
-// says results="false" or something fails.
-func fetchPages(ctx context.Context, c *Client, route string, u *url.URL, q url.Values, pages chan<- rawPage) error {
-	w := newPageWalker(c, route, u, q)
-	for {
-		p, err := w.next(ctx)
-		if err != nil {
-			return err
-		}
-		select {
-		case pages <- p:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		if w.done {
-			return nil
-		}
-	}
-}
-
-// pageWalker requests the pages of a listing one at a time, and holds the
-// guards every listing needs: a repeated cursor, more pages than the client
-// allows, and a Link header it cannot read are errors; a missing Link header
-// (or one without a next entry) is the last page.
-type pageWalker struct {
-	c     *Client
-	route string
-	u     *url.URL
-	q     url.Values
-	// page counts the pages fetched.
-	page int
-	seen map[string]bool
-	// done is set once a page said it was the last.
-	done bool
-	// err stops the walk: a failed request, or a next cursor that must not
-	// be followed. The page that carried the cursor was still returned.
+// Pages reads a listing one page (up to PerPage items) per call to Next, in
+// Sentry's order; every listing goes through it. A repeated cursor, more than
+// Config.MaxPages pages and an unreadable Link header are errors; a page
+// without a Link header is the last. The next page is asked of the client's
+// own base URL with the link's cursor, never at the link's URL, whose host is
+// Sentry's configured URL prefix. Pages is not safe for concurrent use.
+type Pages[T any] struct {
+	c           *Client
+	route       string
+	u           *url.URL
+	q           url.Values
+	fields      map[string]any
+	page, total int // pages requested, items read
+	seen        map[string]bool
+	done        bool
+	// err stops the listing: a failed page, or a bad next cursor (after
+	// the page that carried it).
 	err error
 }
 
-func newPageWalker(c *Client, route string, u *url.URL, q url.Values) *pageWalker {
-	q.Set("per_page", itoa(PerPage))
-	return &pageWalker{c: c, route: route, u: u, q: q, seen: map[string]bool{}}
+func newPages[T any](c *Client, route string, u *url.URL, q url.Values, fields map[string]any) *Pages[T] {
+	q.Set("per_page", strconv.Itoa(PerPage))
+	return &Pages[T]{c: c, route: route, u: u, q: q, fields: fields, seen: map[string]bool{}}
 }
 
-// errPagerDone is next's answer after the last page.
-var errPagerDone = errors.New("the listing has no more pages")
-
-// next requests the following page, unless the walk is done or stopped.
-func (w *pageWalker) next(ctx context.Context) (rawPage, error) {
+// Next requests the next page (one request, retries aside): an empty,
+// non-nil slice for an empty page. After an error it returns that error
+// again; after the last page, an error.
+func (p *Pages[T]) Next(ctx context.Context) ([]T, error) {
 	switch {
-	case w.err != nil:
-		return rawPage{}, w.err
-	case w.done:
-		return rawPage{}, errPagerDone
+	case p.err != nil:
+		return nil, p.err
+	case p.done:
+		return nil, errors.New("the listing has no more pages")
 	}
-	w.page++
-	pageURL := *w.u
-	pageURL.RawQuery = w.q.Encode()
-	resp, _, err := w.c.do(ctx, call{method: http.MethodGet, route: w.route, url: &pageURL})
+	items, err := p.next(ctx)
 	if err != nil {
-		w.err = err
-		return rawPage{}, err
+		p.err = err
+	}
+	return items, err
+}
+
+// Done reports whether the last page has been read (false after an error).
+func (p *Pages[T]) Done() bool { return p.done && p.err == nil }
+
+func (p *Pages[T]) next(ctx context.Context) ([]T, error) {
+	p.page++
+	pageURL := *p.u
+	pageURL.RawQuery = p.q.Encode()
+	display := pageURL.Redacted()
+	resp, _, err := p.c.do(ctx, call{method: http.MethodGet, route: p.route, url: &pageURL})
+	if err != nil {
+		return nil, err
 	}
 	next, err := readNextLink(resp.header)
 	if err != nil {
-		w.err = &PaginationError{URL: w.u.Redacted(), Pages: w.page, Reason: "Sentry's Link header cannot be read: " + err.Error(), Err: &LinkHeaderError{URL: pageURL.Redacted(), Reason: err.Error()}}
-		return rawPage{}, w.err
+		return nil, p.stop("Sentry's Link header cannot be read: "+err.Error(), "", &LinkHeaderError{URL: display, Reason: err.Error()})
 	}
-	p := rawPage{number: w.page, url: pageURL.Redacted(), body: resp.body, noLink: !next.found}
-	if !next.more {
-		w.done = true
-		return p, nil
-	}
-	cursor := next.cursor
-	switch {
-	case cursor == "":
-		w.err = &PaginationError{URL: w.u.Redacted(), Pages: w.page, Reason: `the next link says results="true" but carries no cursor`}
-	case w.seen[cursor] || cursor == w.q.Get("cursor"):
-		w.err = &PaginationError{URL: w.u.Redacted(), Pages: w.page, Cursor: cursor, Reason: "Sentry sent the cursor " + cursor + " twice, so the listing would never end"}
-	case w.page >= w.c.maxPages:
-		w.err = &PaginationError{URL: w.u.Redacted(), Pages: w.page, Cursor: cursor, Reason: "the listing has more than " + itoa(w.c.maxPages) + " pages, the most one read may take"}
-	default:
-		w.seen[cursor] = true
-		w.q.Set("cursor", cursor)
-	}
-	return p, nil
-}
-
-// decodePage decodes one page's items and logs it; total counts the items of
-// the listing so far, this page's included.
-func decodePage[T any](ctx context.Context, c *Client, route string, fields map[string]any, p rawPage, total *int) ([]T, error) {
 	items := []T{}
-	if err := json.Unmarshal(p.body, &items); err != nil {
-		return nil, &DecodeError{Method: http.MethodGet, URL: p.url, Err: err}
+	if err := json.Unmarshal(resp.body, &items); err != nil {
+		return nil, &DecodeError{Method: http.MethodGet, URL: display, Err: err}
 	}
 	if items == nil {
 		items = []T{} // the body was null
 	}
-	*total += len(items)
-	c.log.Debug(ctx, "Read a page from the Sentry API", withFields(fields, map[string]any{
-		"endpoint": route, "page": p.number, "items": len(items), "total": *total,
-	}))
-	if p.noLink && len(items) == PerPage {
-		// Sentry always sends a Link header with a next entry on a
-		// list; without one a full page may hide more. A proxy
-		// probably stripped it.
-		c.log.Warn(ctx, "A full page from the Sentry API had no Link header; it is taken as the last page, but more items may exist", withFields(fields, map[string]any{
-			"endpoint": route, "page": p.number,
-		}))
+	p.total += len(items)
+	log := withFields(p.fields, map[string]any{"endpoint": p.route, "page": p.page})
+	p.c.log.Debug(ctx, "Read a page from the Sentry API", withFields(log, map[string]any{"items": len(items), "total": p.total}))
+	if !next.found && len(items) == PerPage {
+		// Sentry always sends a next link: a proxy probably stripped it.
+		p.c.log.Warn(ctx, "A full page from the Sentry API had no Link header; it is taken as the last page, but more items may exist", log)
+	}
+	switch cursor := next.cursor; {
+	case !next.more:
+		p.done = true
+	case cursor == "":
+		p.err = p.stop(`the next link says results="true" but carries no cursor`, "", nil)
+	case p.seen[cursor]:
+		p.err = p.stop("Sentry sent the cursor "+cursor+" twice, so the listing would never end", cursor, nil)
+	case p.page >= p.c.maxPages:
+		p.err = p.stop("the listing has more than "+strconv.Itoa(p.c.maxPages)+" pages, the most one read may take", cursor, nil)
+	default:
+		p.seen[cursor] = true
+		p.q.Set("cursor", cursor)
 	}
 	return items, nil
 }
 
-// consumePages decodes each page and hands its items to each.
-func consumePages[T any](ctx context.Context, c *Client, route string, fields map[string]any, pages <-chan rawPage, each func([]T) error) error {
-	total := 0
-	for p := range pages {
-		items, err := decodePage[T](ctx, c, route, fields, p, &total)
-		if err != nil {
-			return err
-		}
-		if err := each(items); err != nil {
-			return err
-		}
-	}
-	return nil
+func (p *Pages[T]) stop(reason, cursor string, err error) error {
+	return &PaginationError{URL: p.u.Redacted(), Pages: p.page, Reason: reason, Cursor: cursor, Err: err}
 }
 
-// listAll collects every item of a listing (see eachPage). The result is
-// never nil.
-func listAll[T any](ctx context.Context, c *Client, route string, u *url.URL, q url.Values, fields map[string]any) ([]T, error) {
+// all reads every remaining page. The result is never nil.
+func (p *Pages[T]) all(ctx context.Context) ([]T, error) {
 	items := []T{}
-	err := eachPage(ctx, c, route, u, q, fields, func(page []T) error {
+	for !p.Done() {
+		page, err := p.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
 		items = append(items, page...)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return items, nil
 }
 
 func withFields(base, extra map[string]any) map[string]any {
-	out := make(map[string]any, len(base)+len(extra))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range extra {
-		out[k] = v
-	}
+	out := map[string]any{}
+	maps.Copy(out, base)
+	maps.Copy(out, extra)
 	return out
+}
+
+// nextLink is what a Link header says of the next page; found is false
+// without a next entry.
+type nextLink struct {
+	more, found bool
+	cursor      string
+}
+
+const (
+	linkToken  = `[\w!#$%&'*+.^|~-]+`
+	linkQuoted = `"(?:[^"\\]|\\.)*"`
+	linkParam  = `;\s*(` + linkToken + `)(?:\s*=\s*(` + linkQuoted + `|` + linkToken + `))?`
+)
+
+var (
+	// linkEntryRe reads an entry, `<target>; name="value"; name=value`, to
+	// its comma; a quoted value may hold commas and semicolons.
+	linkEntryRe   = regexp.MustCompile(`^[\s,]*<[^>]*>((?:\s*(?:` + linkParam + `|;))*)\s*(?:,|$)`)
+	linkParamRe   = regexp.MustCompile(linkParam)
+	linkEscapesRe = regexp.MustCompile(`\\(.)`)
+)
+
+// readNextLink finds Sentry's rel="next" entry, `<url>; rel="next";
+// results="true"; cursor="..."`, among entries it does not know (other rels,
+// a CDN's `<https://cdn/x.css>`). No header or no next entry is the last page
+// (the listing warns on a full one). A header it cannot split into entries,
+// or a next entry without results "true" or "false", is an error: guessing
+// would end a listing early without a word.
+func readNextLink(h http.Header) (nextLink, error) {
+	var next map[string]string
+	for _, v := range h.Values("Link") {
+		for rest := v; strings.Trim(rest, " \t,") != ""; {
+			m := linkEntryRe.FindStringSubmatch(rest)
+			if m == nil {
+				return nextLink{}, fmt.Errorf("it cannot be split into links near %q", shorten(strings.TrimLeft(rest, " \t,"), 40))
+			}
+			rest = rest[len(m[0]):]
+			params := map[string]string{}
+			for _, p := range linkParamRe.FindAllStringSubmatch(m[1], -1) {
+				if name := strings.ToLower(p[1]); params[name] == "" {
+					params[name] = linkEscapesRe.ReplaceAllString(strings.Trim(p[2], `"`), "$1")
+				}
+			}
+			for _, rel := range strings.Fields(params["rel"]) {
+				if next == nil && strings.EqualFold(rel, "next") {
+					next = params
+				}
+			}
+		}
+	}
+	if next == nil {
+		return nextLink{}, nil
+	}
+	switch results, ok := next["results"]; {
+	case !ok:
+		return nextLink{}, fmt.Errorf(`the rel="next" link has no results attribute`)
+	case strings.EqualFold(results, "true"):
+		return nextLink{more: true, cursor: next["cursor"], found: true}, nil
+	case strings.EqualFold(results, "false"):
+		return nextLink{found: true}, nil
+	default:
+		return nextLink{}, fmt.Errorf(`the rel="next" link says results=%q, neither "true" nor "false"`, shorten(results, 20))
+	}
+}
+
+// shorten cuts s to n bytes, marking the cut.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

@@ -1,6 +1,7 @@
 package sentry
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,61 +14,39 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// call is one API request.
+// call is one API request. route names the endpoint for logs and, with the
+// method, for pacing (Sentry limits each separately); body is sent as JSON
+// when not nil; attempts bounds the attempts (zero: 1 + Config.MaxRetries).
 type call struct {
-	method string
-	// route names the endpoint for logs and, with the method, for pacing,
-	// e.g. "project-keys": Sentry limits the rate of each endpoint and
-	// method separately.
-	route string
-	url   *url.URL
-	// body is sent as JSON when not nil.
-	body any
+	method, route string
+	url           *url.URL
+	body          any
+	attempts      int
 }
 
-// response is a fully read answer.
+// response is a read answer; url is where it ended, moved if at another
+// project.
 type response struct {
 	status int
 	header http.Header
 	body   []byte
+	url    *url.URL
+	moved  *ProjectMove
 }
 
-// requestState travels with a request's context through the retries: the
-// transport reads the pacing bucket and marks attempts that may have reached
-// Sentry, checkRetry decides by method, PrepareRetry starts each new attempt.
+// requestState travels with a request through its attempts: dispatched (the
+// pacer let it go), sent (it had a connection), applied (Sentry may have
+// carried it out: any answer but a 429, or a failure that may have been
+// sent) and earlierApplied (an earlier attempt may have).
 type requestState struct {
-	method string
-	route  string
-	// bucket is the pacer's bucket: method and route.
-	bucket string
-	// attempts counts the attempts started: the first and each retry.
-	attempts int
-	// dispatched is set once the pacer let the current attempt go to the
-	// network; sent once the transport got a connection for it. From then
-	// on it may have reached Sentry.
-	dispatched, sent atomic.Bool
-	// applied is true when the current attempt may have been carried out
-	// by Sentry (it was answered with a status other than 429, or failed
-	// when it may have been sent; see observe); earlierApplied when an
-	// earlier attempt may have been.
+	method, route, bucket   string
+	attempts, maxAttempts   int
+	dispatched, sent        atomic.Bool
 	applied, earlierApplied bool
-	// body is the body of the answer the response handler read.
-	body []byte
+	body                    []byte
 }
 
-// nextAttempt is called before each retry.
-func (st *requestState) nextAttempt() {
-	st.attempts++
-	st.earlierApplied = st.earlierApplied || st.applied
-	st.applied = false
-	st.dispatched.Store(false)
-	st.sent.Store(false)
-	st.body = nil
-}
-
-// observe records what an attempt's outcome says about whether Sentry may
-// have carried it out. Any answer but a 429 may come after the work was done;
-// a failure may too, unless the request surely was not sent.
+// observe records whether Sentry may have carried an attempt out.
 func (st *requestState) observe(resp *http.Response, err error) {
 	switch {
 	case resp != nil:
@@ -84,25 +63,99 @@ func stateFrom(ctx context.Context) *requestState {
 	return st
 }
 
-// prepareRetry implements retryablehttp.PrepareRetry: it starts a new attempt
-// of the request. The library rewinds the JSON body itself.
+// prepareRetry starts the next attempt; the library rewinds the body.
 func prepareRetry(req *http.Request) error {
-	if st := stateFrom(req.Context()); st != nil {
-		st.nextAttempt()
-	}
+	st := stateFrom(req.Context())
+	st.attempts++
+	st.earlierApplied = st.earlierApplied || st.applied
+	st.applied, st.body = false, nil
+	st.dispatched.Store(false)
+	st.sent.Store(false)
 	return nil
 }
 
-// do sends one request, with retries by its method (see checkRetry), and
-// returns the read answer of a success. Any other outcome is an error: the
-// caller's own context error, *APIError, *TransportError, *NotJSONError,
-// *BodyTooLargeError or *RedirectError. The returned state tells the write
-// methods whether a failed attempt may have reached Sentry.
+// do sends a request, with retries by its method (see checkRetry), and
+// returns a success's answer or an error: the caller's context error,
+// *APIError, *TransportError, *NotJSONError, *BodyTooLargeError or
+// *RedirectError. A write answered with a renamed project's same-host 302
+// goes again to the new address, within the call's attempts (see moved).
 func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, error) {
-	st := &requestState{method: cl.method, route: cl.route, bucket: cl.method + " " + cl.route, attempts: 1}
+	if cl.attempts <= 0 {
+		cl.attempts = c.retries + 1
+	}
+	from, used := cl.url, 0
+	for hops := 0; ; hops++ {
+		resp, st, err := c.send(ctx, cl)
+		used += st.attempts
+		st.attempts = used
+		var moved *projectMovedError
+		if !errors.As(err, &moved) {
+			if resp != nil {
+				resp.moved = c.projectMove(from, resp.url)
+			}
+			return resp, st, err
+		}
+		if cl.attempts -= st.attempts; cl.attempts <= 0 || hops == 10 {
+			return nil, st, moved.APIError
+		}
+		c.log.Debug(ctx, "Sentry says the project was renamed; sending the request to its new address", map[string]any{
+			"method": cl.method, "from": cl.url.Redacted(), "to": moved.to.Redacted(),
+		})
+		cl.url = moved.to
+	}
+}
+
+// projectMovedError is a write answered with a renamed project's 302 to to.
+type projectMovedError struct {
+	*APIError
+	to *url.URL
+}
+
+// movedTarget reads a renamed project's 302 (a JSON body with detail.extra's
+// url and slug, and a Location): where to go, keeping the query, or nil.
+func movedTarget(from *url.URL, h http.Header, body []byte) *url.URL {
+	var moved struct {
+		Slug   string
+		Detail struct{ Extra struct{ URL, Slug string } }
+	}
+	if json.Unmarshal(body, &moved) != nil || moved.Slug == "" && moved.Detail.Extra.Slug == "" {
+		return nil
+	}
+	loc := moved.Detail.Extra.URL
+	if loc == "" {
+		loc = h.Get("Location")
+	}
+	to, err := from.Parse(loc)
+	if loc == "" || err != nil {
+		return nil
+	}
+	if to.RawQuery == "" {
+		to.RawQuery = from.RawQuery
+	}
+	return to
+}
+
+// projectMove compares the projects of two addresses below the API root.
+func (c *Client) projectMove(from, to *url.URL) *ProjectMove {
+	project := func(u *url.URL) string {
+		parts := strings.Split(strings.TrimPrefix(u.EscapedPath(), c.base.EscapedPath()), "/")
+		if len(parts) < 3 || parts[0] != "projects" {
+			return ""
+		}
+		p, _ := url.PathUnescape(parts[2])
+		return p
+	}
+	if to == nil || project(from) == project(to) {
+		return nil
+	}
+	return &ProjectMove{From: project(from), To: project(to)}
+}
+
+// send is one request of do, with its retries.
+func (c *Client) send(ctx context.Context, cl call) (*response, *requestState, error) {
+	st := &requestState{method: cl.method, route: cl.route, bucket: cl.method + " " + cl.route, attempts: 1, maxAttempts: cl.attempts}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	display := cl.url.Redacted()
-
 	var body any // nil, or []byte that the library rewinds for every attempt
 	if cl.body != nil {
 		b, err := json.Marshal(cl.body)
@@ -115,31 +168,27 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 	if err != nil {
 		return nil, st, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Accept", "application/json")
+	for name, v := range map[string]string{"Authorization": "Bearer " + c.token, "Accept": "application/json", "User-Agent": c.userAgent} {
+		if v != "" {
+			req.Header.Set(name, v)
+		}
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-	// The body is read inside the retry loop (the handler runs for every
-	// answer that is not retried for its status), so that a success whose
-	// connection breaks mid-body is retried like any broken connection,
-	// when the method allows. Nothing else about a body is transient: one
-	// over the size limit is an error of its own, and an error answer is
-	// reported with whatever could be read of it.
+	// Read inside the retry loop: a body cut short is retried like any
+	// broken connection.
 	req.SetResponseHandler(func(resp *http.Response) error {
-		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			body, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
-			if errors.Is(err, errBodyTooLarge) {
-				return &BodyTooLargeError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, Limit: c.maxBody}
-			}
-			st.body = body
-			return err
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			st.body = readErrorBody(resp.Body)
+			return nil
 		}
-		st.body = readErrorBody(resp.Body)
-		return nil
+		body, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
+		if errors.Is(err, errBodyTooLarge) {
+			return &BodyTooLargeError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, Limit: c.maxBody}
+		}
+		st.body = body
+		return err
 	})
 
 	resp, err := c.http.Do(req)
@@ -147,60 +196,77 @@ func (c *Client) do(ctx context.Context, cl call) (*response, *requestState, err
 		if resp != nil {
 			_ = resp.Body.Close()
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, st, ctxErr
-		}
 		var redirErr *RedirectError
 		var tooLarge *BodyTooLargeError
 		switch {
+		case ctx.Err() != nil:
+			return nil, st, ctx.Err()
 		case errors.As(err, &redirErr):
 			return nil, st, redirErr
 		case errors.As(err, &tooLarge):
 			return nil, st, tooLarge
 		}
-		return nil, st, &TransportError{Method: cl.method, URL: display, Attempts: st.attempts, Timeout: isTimeout(err), Err: unwrapURLError(err)}
+		return nil, st, &TransportError{Method: cl.method, URL: display, Attempts: st.attempts, Timeout: isTimeout(err),
+			NotSent: !st.applied && !st.earlierApplied, Err: unwrapURLError(err)}
 	}
 	defer resp.Body.Close()
 
-	rbody := st.body
-	if rbody == nil {
-		// Retries ran out on a retryable status, so the handler never ran.
-		rbody = readErrorBody(resp.Body)
-	}
-
-	r := &response{status: resp.StatusCode, header: resp.Header, body: rbody}
+	r := &response{status: resp.StatusCode, header: resp.Header, body: st.body, url: resp.Request.URL}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if resp.StatusCode == http.StatusNoContent || cl.method == http.MethodDelete {
-			// Nothing to read: Sentry answers a delete with 204.
+		// Only a delete answers without a JSON body; a page is not Sentry's.
+		empty := len(bytes.TrimSpace(r.body)) == 0
+		if looksLikeJSON(r.body) || empty && (resp.StatusCode == http.StatusNoContent || cl.method == http.MethodDelete) {
 			return r, st, nil
 		}
-		if !looksLikeJSON(rbody) {
-			return nil, st, &NotJSONError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Title: htmlTitle(rbody)}
+		return nil, st, &NotJSONError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Title: htmlTitle(r.body)}
+	}
+	apiErr := &APIError{Method: cl.method, URL: display, StatusCode: resp.StatusCode, Detail: parseDetail(r.body),
+		EmptyBody: len(bytes.TrimSpace(r.body)) == 0, RequiredScopes: parseScopeChallenge(resp.Header), Attempts: st.attempts}
+	switch {
+	case resp.StatusCode == http.StatusBadRequest:
+		apiErr.FieldErrors = parseFieldErrors(r.body)
+	case resp.StatusCode == http.StatusTooManyRequests:
+		if reset, ok := parseReset(resp.Header); ok {
+			apiErr.RateLimitReset = c.clock.toLocal(reset)
 		}
-		return r, st, nil
-	}
-	apiErr := &APIError{
-		Method:         cl.method,
-		URL:            display,
-		StatusCode:     resp.StatusCode,
-		Detail:         parseDetail(rbody),
-		EmptyBody:      len(strings.TrimSpace(string(rbody))) == 0,
-		RequiredScopes: parseScopeChallenge(resp.Header),
-		Attempts:       st.attempts,
-	}
-	if resp.StatusCode == http.StatusBadRequest {
-		apiErr.FieldErrors = parseFieldErrors(rbody)
-	}
-	if reset, ok := parseReset(resp.Header); ok && resp.StatusCode == http.StatusTooManyRequests {
-		apiErr.RateLimitReset = c.clock.toLocal(reset)
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		// A write's (see checkRedirect).
+		apiErr.Location = resp.Header.Get("Location")
+		if to := movedTarget(cl.url, resp.Header, r.body); to != nil && (to.Scheme != cl.url.Scheme || !strings.EqualFold(to.Host, cl.url.Host)) {
+			return nil, st, &RedirectError{From: display, To: to.Redacted()}
+		} else if to != nil {
+			return nil, st, &projectMovedError{APIError: apiErr, to: to}
+		}
 	}
 	return nil, st, apiErr
+}
+
+// get reads a JSON answer into v.
+func (c *Client) get(ctx context.Context, route string, u *url.URL, v any) error {
+	resp, _, err := c.do(ctx, call{method: http.MethodGet, route: route, url: u})
+	if err != nil {
+		return err
+	}
+	return decode(resp, http.MethodGet, u.Redacted(), v)
 }
 
 // decode unmarshals a success's JSON body into v.
 func decode(r *response, method, display string, v any) error {
 	if err := json.Unmarshal(r.body, v); err != nil {
-		return &DecodeError{Method: method, URL: display, Err: err}
+		return &DecodeError{Method: method, URL: display, StatusCode: r.status, Err: err}
 	}
 	return nil
+}
+
+// decodeKey reads a key; a body without an id is an error naming its shape.
+func decodeKey(r *response, method, display string) (*ProjectKey, error) {
+	var k ProjectKey
+	if err := decode(r, method, display, &k); err != nil {
+		return nil, err
+	}
+	if k.ID == "" {
+		return nil, &DecodeError{Method: method, URL: display, StatusCode: r.status, Err: fmt.Errorf("HTTP %d with %s, and no key id", r.status, describeJSON(r.body))}
+	}
+	k.Moved = r.moved
+	return &k, nil
 }

@@ -3,7 +3,6 @@ package sentry
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -12,64 +11,39 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
-// checkRetry implements retryablehttp.CheckRetry. It decides whether an
-// attempt is worth repeating, by method:
-//
-//   - a 429 always is: Sentry refused the request without carrying it out;
-//   - GET, PUT and DELETE are on a server error (5xx except 501), a timeout
-//     or a broken connection: reading again, sending the whole desired state
-//     again or deleting again does no harm;
-//   - a POST is only when it surely did not reach Sentry: a 429, or a
-//     failure to connect (a refused connection, a DNS failure, any dial
-//     error) before the transport had a connection for it (see
-//     surelyNotSent). Anything later may have created a key, and the create
-//     looks for it instead of sending it again;
-//   - nothing is after the caller cancelled, and nothing is on a redirect to
-//     another host, a body over the size limit or a certificate that does
-//     not verify: a retry cannot change those.
+// checkRetry implements retryablehttp.CheckRetry, within the call's attempts.
+// A 429 is always retried (Sentry did nothing); GET, PUT and DELETE are on a
+// 5xx but 501, a timeout or a broken connection (doing them again does no
+// harm); a POST only when it surely did not reach Sentry (surelyNotSent).
+// Nothing is after the caller gave up, nor on a redirect to another host, a
+// body over the size limit or a certificate that does not verify.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st := stateFrom(ctx)
-	if st == nil {
-		st = &requestState{method: http.MethodGet}
-	}
 	st.observe(resp, err)
+	var redirErr *RedirectError
+	var tooLarge *BodyTooLargeError
+	if st.attempts >= st.maxAttempts || errors.As(err, &redirErr) || errors.As(err, &tooLarge) {
+		return false, ctx.Err()
+	}
+	retry, _ := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	if err != nil {
-		var redirErr *RedirectError
-		var tooLarge *BodyTooLargeError
-		var verifyErr *tls.CertificateVerificationError
-		var authorityErr x509.UnknownAuthorityError
-		var hostErr x509.HostnameError
-		var invalidErr x509.CertificateInvalidError
-		switch {
-		case errors.As(err, &redirErr), errors.As(err, &tooLarge), errors.As(err, &verifyErr),
-			errors.As(err, &authorityErr), errors.As(err, &hostErr), errors.As(err, &invalidErr):
-			// Retrying cannot fix a redirect to another host, a body
-			// larger than any API answer or a certificate that does not
-			// verify.
-			return false, nil
-		}
-		return st.method != http.MethodPost || !st.applied, nil
+	if st.method == http.MethodPost && retry && (resp == nil || resp.StatusCode != http.StatusTooManyRequests) {
+		return !st.applied, nil
 	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return true, nil
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		return st.method != http.MethodPost, nil
-	}
-	return false, nil
+	return retry, nil
 }
 
 // surelyNotSent reports whether a failed attempt cannot have reached Sentry:
-// the pacer never let it go (the caller gave up while it waited), or the
-// transport never had a connection for it (the httptrace GotConn hook did
-// not fire) and the error is one of connecting: a DNS failure or a dial
-// error such as a refused connection. Both of the latter must hold, so that
-// a transport that does not report GotConn cannot make a write look unsent.
+// the pacer never let it go, or the transport never had a connection for it
+// (GotConn fires after the TLS handshake) and the error is one of connecting:
+// DNS, dial, TLS handshake or certificate. A transport that does not report
+// GotConn cannot make a write look unsent.
 func surelyNotSent(st *requestState, err error) bool {
 	if !st.dispatched.Load() {
 		return true
@@ -77,85 +51,67 @@ func surelyNotSent(st *requestState, err error) bool {
 	if st.sent.Load() {
 		return false
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
+	var (
+		dnsErr    *net.DNSError
+		certErr   *tls.CertificateVerificationError
+		recordErr tls.RecordHeaderError
+		alertErr  tls.AlertError
+		opErr     *net.OpError
+	)
+	switch {
+	case errors.As(err, &dnsErr), errors.As(err, &certErr), errors.As(err, &recordErr), errors.As(err, &alertErr),
+		errors.Is(err, http.ErrSchemeMismatch):
 		return true
+	case errors.As(err, &opErr): // "remote error" and "local error" are TLS alerts
+		return opErr.Op == "dial" || opErr.Op == "proxyconnect" || opErr.Op == "remote error" || opErr.Op == "local error"
 	}
-	var opErr *net.OpError
-	return errors.As(err, &opErr) && opErr.Op == "dial"
+	return false
 }
 
 // backoffPolicy computes the wait before a retry.
 type backoffPolicy struct {
-	min, max     time.Duration
-	maxRateLimit time.Duration
-	// clock reads X-Sentry-Rate-Limit-Reset, a time on Sentry's clock.
-	clock *serverClock
-	now   func() time.Time
+	min, max, maxRateLimit time.Duration
+	clock                  *serverClock
+	now                    func() time.Time
 }
 
-// wait implements retryablehttp.Backoff. A proxy's Retry-After is honoured
-// first. A 429 from Sentry waits until X-Sentry-Rate-Limit-Reset (Sentry sends
-// no Retry-After), read on Sentry's clock. Both are capped by maxRateLimit.
-// Everything else backs off exponentially with jitter.
+// wait implements retryablehttp.Backoff: a proxy's Retry-After, or a 429's
+// Reset read on Sentry's clock, capped by maxRateLimit; else exponential.
 func (b *backoffPolicy) wait(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
 	now := b.now()
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+	if resp == nil {
+		return b.exponential(attempt)
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		if d, ok := retryAfter(resp.Header, now); ok {
 			return min(d, b.maxRateLimit)
 		}
 	}
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		if reset, ok := parseReset(resp.Header); ok {
-			if d := b.clock.toLocal(reset).Sub(now); d > 0 {
-				return min(min(d, maxHeaderWait)+resetMargin(), b.maxRateLimit)
-			}
-			// The window is already over: a new one has begun, and
-			// the back-off below only spreads the retries out.
+	if reset, ok := parseReset(resp.Header); ok && resp.StatusCode == http.StatusTooManyRequests {
+		if d := b.clock.toLocal(reset).Sub(now); d > 0 {
+			return min(d, maxHeaderWait, b.maxRateLimit)
 		}
 	}
 	return b.exponential(attempt)
 }
 
-// exponential returns a wait in [d/2, d] where d = min·2^attempt, capped at max
-// ("equal jitter": spread out, yet never near zero).
+// exponential returns a wait in [d/2, d], d = min·2^attempt capped at max.
 func (b *backoffPolicy) exponential(attempt int) time.Duration {
 	d := b.max
-	if attempt < 30 {
-		if x := b.min << attempt; x > 0 && x < b.max {
-			d = x
-		}
+	if x := b.min << min(attempt, 30); x > 0 && x < b.max {
+		d = x
 	}
-	half := d / 2
-	return half + rand.N(half+1)
+	return d/2 + rand.N(d/2+1)
 }
 
-// resetMargin is added to a wait for a rate-limit window to reset, so that
-// clients released by the same reset do not arrive at the same instant.
-func resetMargin() time.Duration {
-	return 20*time.Millisecond + rand.N(80*time.Millisecond)
-}
-
-// maxHeaderWait bounds any wait read from a header before it becomes a
-// time.Duration, which overflows (into a negative wait, a retry at once)
-// beyond 292 years. The back-off caps waits far lower anyway.
+// maxHeaderWait bounds a header's wait, lest the time.Duration overflow.
 const maxHeaderWait = 24 * time.Hour
 
-// retryAfter parses a Retry-After header (seconds or an HTTP date). The wait
-// is at most maxHeaderWait.
+// retryAfter parses a Retry-After header (seconds or an HTTP date).
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
-		if s > uint64(maxHeaderWait/time.Second) {
-			return maxHeaderWait, true
-		}
-		return time.Duration(s) * time.Second, true
-	} else if errors.Is(err, strconv.ErrRange) {
-		// More digits than any integer holds: still "a very long time".
-		return maxHeaderWait, true
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		return time.Duration(min(s, uint64(maxHeaderWait/time.Second))) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return min(max(t.Sub(now), 0), maxHeaderWait), true
@@ -163,38 +119,18 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// maxResetSeconds bounds X-Sentry-Rate-Limit-Reset (the year 9999), so that
-// converting it to a time cannot overflow.
-const maxResetSeconds = 253402300799
-
-// parseReset reads X-Sentry-Rate-Limit-Reset (unix seconds, possibly with a
-// fraction).
+// parseReset reads X-Sentry-Rate-Limit-Reset (unix seconds), before 10000.
 func parseReset(h http.Header) (time.Time, bool) {
-	v := strings.TrimSpace(h.Get("X-Sentry-Rate-Limit-Reset"))
-	if v == "" {
+	s, err := strconv.ParseFloat(strings.TrimSpace(h.Get("X-Sentry-Rate-Limit-Reset")), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(s) || s <= 0 {
 		return time.Time{}, false
 	}
-	s, err := strconv.ParseFloat(v, 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return time.Time{}, false
-	}
-	if math.IsNaN(s) || s <= 0 {
-		return time.Time{}, false
-	}
-	s = min(s, maxResetSeconds)
-	sec, frac := math.Modf(s)
+	sec, frac := math.Modf(min(s, 253402300799))
 	return time.Unix(int64(sec), int64(frac*float64(time.Second))), true
 }
 
 // headerInt reads a non-negative integer header.
 func headerInt(h http.Header, name string) (int, bool) {
-	v := h.Get(name)
-	if v == "" {
-		return 0, false
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	return n, true
+	n, err := strconv.Atoi(h.Get(name))
+	return n, err == nil && n >= 0
 }

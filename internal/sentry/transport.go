@@ -12,78 +12,49 @@ import (
 	"time"
 )
 
-// transport wraps the real RoundTripper. Every attempt (first tries, retries
-// and redirects alike) passes through it, so it is where attempts are counted,
-// the pacer is consulted, Sentry's clock is read from Date headers, each
-// attempt is timed and each exchange is logged. It never logs headers, so the
-// Authorization header cannot leak into logs.
-//
-// The attempt's timeout starts once the pacer has admitted the request: a
-// wait for a rate-limit window to reset (up to Config.MaxRateLimitWait) is not
-// the server being slow. It runs until the body is closed, so it covers
-// reading the body too.
+// transport wraps the real RoundTripper: every attempt (retries and redirects
+// alike) is paced, timed and logged here, never with its headers. Its timeout
+// starts once the pacer admits it and runs until the body is closed.
 type transport struct {
 	next   http.RoundTripper
 	client *Client
 }
 
-func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	st := stateFrom(ctx)
-	if st == nil {
-		st = &requestState{route: "other", bucket: req.Method + " other", attempts: 1}
-	}
-	if c, ok := ctx.Value(counterKey{}).(*requestCounter); ok {
-		c.n.Add(1)
-	}
-	log := t.client.log
-	route, attempt := st.route, st.attempts
+type counterKey struct{} // a context's *atomic.Int64 counting its requests
 
-	release, waited, err := t.client.pacer.acquire(ctx, st.bucket)
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, c := req.Context(), t.client
+	st := stateFrom(ctx)
+	if n, ok := ctx.Value(counterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+	release, waited, err := c.pacer.acquire(ctx, st.bucket)
 	if err != nil {
 		return nil, err
 	}
+	fields := map[string]any{"method": req.Method, "url": req.URL.Redacted(), "endpoint": st.route, "attempt": st.attempts}
 	if waited > 10*time.Millisecond {
-		log.Debug(ctx, "Paced a Sentry API request to stay under the rate limit", map[string]any{
-			"method": req.Method, "endpoint": route, "waited_ms": waited.Milliseconds(),
-		})
+		c.log.Debug(ctx, "Paced a Sentry API request to stay under the rate limit", withFields(fields, map[string]any{"waited_ms": waited.Milliseconds()}))
 	}
-	log.Trace(ctx, "Sending Sentry API request", map[string]any{
-		"method": req.Method, "url": req.URL.Redacted(), "endpoint": route, "attempt": attempt,
-		"request_bytes": max(req.ContentLength, 0),
-	})
+	c.log.Trace(ctx, "Sending Sentry API request", withFields(fields, map[string]any{"request_bytes": max(req.ContentLength, 0)}))
 
-	actx, cancel := context.WithCancel(ctx)
-	if t.client.timeout > 0 {
-		actx, cancel = context.WithTimeoutCause(ctx, t.client.timeout, &attemptTimeoutError{timeout: t.client.timeout})
-	}
-	// From the moment the transport has a connection, the request may
-	// reach Sentry: a POST that fails after that is not sent again.
-	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { st.sent.Store(true) },
-	})
-	sent := t.client.now()
+	actx, cancel := context.WithTimeoutCause(ctx, c.timeout, &attemptTimeoutError{timeout: c.timeout})
+	// With a connection (after any TLS handshake) it may reach Sentry.
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.sent.Store(true) }})
+	sent := c.now()
 	st.dispatched.Store(true)
 	resp, err := t.next.RoundTrip(req.WithContext(actx))
-	received := t.client.now()
-	elapsed := received.Sub(sent)
+	received := c.now()
+	fields["duration_ms"] = received.Sub(sent).Milliseconds()
 	if err != nil {
 		err = attemptError(ctx, actx, err)
 		cancel()
 		release()
-		log.Debug(ctx, "Sentry API request failed", map[string]any{
-			"method": req.Method, "url": req.URL.Redacted(), "attempt": attempt,
-			"duration_ms": elapsed.Milliseconds(), "error": err.Error(),
-		})
+		c.log.Debug(ctx, "Sentry API request failed", withFields(fields, map[string]any{"error": err.Error()}))
 		return nil, err
 	}
-	t.client.clock.observe(resp.Header, sent, received)
-	t.client.pacer.observe(st.bucket, resp)
-
-	fields := map[string]any{
-		"method": req.Method, "url": req.URL.Redacted(), "attempt": attempt,
-		"status": resp.StatusCode, "duration_ms": elapsed.Milliseconds(),
-	}
+	c.pacer.observe(st.bucket, resp, sent, received)
+	fields["status"] = resp.StatusCode
 	if resp.ContentLength >= 0 {
 		fields["response_bytes"] = resp.ContentLength
 	}
@@ -92,39 +63,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			fields[key] = v
 		}
 	}
-	log.Debug(ctx, "Received Sentry API response", fields)
-
+	c.log.Debug(ctx, "Received Sentry API response", fields)
 	resp.Body = &attemptBody{ReadCloser: resp.Body, release: release, cancel: cancel, ctx: ctx, actx: actx}
 	return resp, nil
-}
-
-// attemptTimeoutError is the cause of an attempt's context when the request
-// timeout ends it. It counts as a timeout for net.Error and errors.Is.
-type attemptTimeoutError struct {
-	timeout time.Duration
-}
-
-func (e *attemptTimeoutError) Error() string {
-	return fmt.Sprintf("no complete answer within the request timeout of %s", e.timeout)
-}
-
-func (e *attemptTimeoutError) Timeout() bool   { return true }
-func (e *attemptTimeoutError) Temporary() bool { return true }
-
-func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
-
-// attemptError names an error that the attempt's own timeout caused as that
-// timeout, whatever the HTTP stack made of the cancellation. The caller's
-// cancellation or deadline is left as it is.
-func attemptError(ctx, actx context.Context, err error) error {
-	if err == nil || ctx.Err() != nil {
-		return err
-	}
-	var timeout *attemptTimeoutError
-	if cause := context.Cause(actx); errors.As(cause, &timeout) && !errors.As(err, &timeout) {
-		return timeout
-	}
-	return err
 }
 
 var rateLimitHeaders = map[string]string{
@@ -135,10 +76,31 @@ var rateLimitHeaders = map[string]string{
 	"rate_limit_concurrent_remaining": "X-Sentry-Rate-Limit-ConcurrentRemaining",
 }
 
-// attemptBody ends an attempt when its body is closed: it frees the request's
-// pacer slot (a request counts against Sentry's concurrency limit until it is
-// fully read) and stops the attempt's timeout. A read that the timeout cut
-// short says so.
+// attemptTimeoutError ends an attempt that timed out; it is a net.Error.
+type attemptTimeoutError struct {
+	timeout time.Duration
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no complete answer within the request timeout of %s", e.timeout)
+}
+
+func (e *attemptTimeoutError) Timeout() bool        { return true }
+func (e *attemptTimeoutError) Temporary() bool      { return true }
+func (e *attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// attemptError names an error the attempt's timeout caused as that timeout,
+// whatever the HTTP stack made of it (the caller's own is left as it is).
+func attemptError(ctx, actx context.Context, err error) error {
+	var timeout *attemptTimeoutError
+	if ctx.Err() == nil && errors.As(context.Cause(actx), &timeout) && !errors.As(err, &timeout) {
+		return timeout
+	}
+	return err
+}
+
+// attemptBody ends an attempt when its body is closed (a request holds its
+// pacer slot until read); a read the timeout cut short says so.
 type attemptBody struct {
 	io.ReadCloser
 	once      sync.Once
@@ -163,16 +125,3 @@ func (b *attemptBody) Close() error {
 	})
 	return err
 }
-
-// requestCounter counts the requests sent with a context.
-type requestCounter struct {
-	n atomic.Int64
-}
-
-type counterKey struct{}
-
-func withRequestCounter(ctx context.Context, c *requestCounter) context.Context {
-	return context.WithValue(ctx, counterKey{}, c)
-}
-
-func (c *requestCounter) count() int { return int(c.n.Load()) }
