@@ -101,10 +101,14 @@ func describeReadError(err error, t target) (summary, detail string) {
 					"Check that base_url is reachable from here, or raise request_timeout if Sentry is slow.",
 				t.Action(), attempts(transErr.Attempts))
 		}
+		notSent := ""
+		if transErr.NotSent {
+			notSent = " The request never reached Sentry, so nothing changed there."
+		}
 		return "Cannot Reach Sentry", fmt.Sprintf(
-			"%s failed after %s: %v. "+
+			"%s failed after %s: %v.%s "+
 				"Check base_url, DNS and any proxy (HTTPS_PROXY); for a server with a private certificate authority, point SSL_CERT_FILE at its CA bundle.",
-			t.Action(), attempts(transErr.Attempts), transErr.Err)
+			t.Action(), attempts(transErr.Attempts), transErr.Err, notSent)
 	case errors.Is(err, context.Canceled):
 		return "Sentry Request Cancelled", fmt.Sprintf("%s was cancelled before it finished.", t.Action())
 	case errors.Is(err, context.DeadlineExceeded):

@@ -159,17 +159,29 @@ func TestDescribeWriteErrors(t *testing.T) {
 		}
 	}
 
-	for _, e := range []*sentry.AmbiguousCreateError{
-		{Organization: "acme", Project: "web", Name: "web", Err: errors.New("HTTP 502"), Candidates: 2},
-		{Organization: "acme", Project: "web", Name: "web", Err: errors.New("HTTP 502")},
-		{Organization: "acme", Project: "web", Name: "web", Err: errors.New("timeout"), LookupErr: errors.New("HTTP 503")},
-		{Organization: "acme", Project: "web", Err: errors.New("HTTP 502")},
+	date := "2026-12-01T10:00:00.000000Z"
+	for _, tc := range []struct {
+		e        *sentry.AmbiguousCreateError
+		severity diag.Severity
+		summary  string
+		parts    []string
+	}{
+		{&sentry.AmbiguousCreateError{Organization: "acme", Project: "web", Name: "web", KeyID: "0123456789abcdef0123456789abcdef", Err: errors.New("HTTP 502")},
+			diag.SeverityError, "Sentry Client Key May Have Been Created", []string{"terraform import ADDRESS acme/web/0123456789abcdef0123456789abcdef"}},
+		{&sentry.AmbiguousCreateError{Organization: "acme", Project: "web", Name: "web", KeyID: "0123456789abcdef0123456789abcdef", Err: errors.New("timeout"), LookupErr: errors.New("HTTP 503")},
+			diag.SeverityError, "Sentry Client Key May Have Been Created", []string{"Reading the outcome failed too (HTTP 503)", "acme/web/0123456789abcdef0123456789abcdef"}},
+		{&sentry.AmbiguousCreateError{Organization: "acme", Project: "web", Name: "web", Err: errors.New("HTTP 502"),
+			Candidates: []sentry.ProjectKey{{ID: "aaaa", DateCreated: &date}, {ID: "bbbb"}}},
+			diag.SeverityError, "Sentry Client Key May Have Been Created", []string{"ignores the public key", "aaaa (created " + date + ")", "bbbb (created at an unknown time)"}},
+		{&sentry.AmbiguousCreateError{Organization: "acme", Project: "web", Name: "web", Err: errors.New("HTTP 502"),
+			Created: &sentry.ProjectKey{ID: "cccc"}, Candidates: []sentry.ProjectKey{{ID: "aaaa"}}},
+			diag.SeverityWarning, "Sentry Client Key May Have Been Created Twice", []string{"aaaa"}},
 	} {
 		var diags diag.Diagnostics
 		// Wrapped, as the client's Unwrap makes it look like its cause.
-		addWriteError(&diags, fmt.Errorf("create: %w", e), createTarget("acme", "web", e.Name))
-		if len(diags) != 1 || diags[0].Summary() != "Sentry Client Key May Have Been Created" || !strings.Contains(diags[0].Detail(), "terraform import") {
-			t.Errorf("%v: %v", e, diags)
+		addWriteError(&diags, fmt.Errorf("create: %w", tc.e), createTarget("acme", "web", tc.e.Name))
+		if len(diags) != 1 || diags[0].Severity() != tc.severity || diags[0].Summary() != tc.summary || !containsAll(diags[0].Detail(), tc.parts...) {
+			t.Errorf("%v: %v", tc.e, diags)
 			continue
 		}
 		checkDiagnosticShape(t, diags[0].Summary(), diags[0].Detail())

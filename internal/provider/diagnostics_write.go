@@ -84,24 +84,37 @@ func addWriteError(diags *diag.Diagnostics, err error, t target) {
 	}
 }
 
-// addAmbiguousCreate explains a create that may or may not have made a key.
+// addAmbiguousCreate explains a create whose outcome is unknown: the key it
+// may have made, by id, or on a server that ignores the public key a create
+// sends, the keys of that name it cannot tell apart.
 func addAmbiguousCreate(diags *diag.Diagnostics, e *sentry.AmbiguousCreateError, t target) {
 	var found string
 	switch {
-	case e.Name == "":
-		found = "A key without a name gets one Sentry picks, so the provider cannot tell it from the others."
-	case e.LookupErr != nil:
-		found = fmt.Sprintf("Looking for it failed too: %v.", e.LookupErr)
-	case e.Candidates == 0:
-		found = fmt.Sprintf("No key named %q created since the request was found, but Sentry may still be processing it.", e.Name)
+	case e.KeyID != "":
+		found = fmt.Sprintf("If Sentry made the key, its id is %s: import it (terraform import ADDRESS %s/%s/%s), or delete it in Sentry, before applying again.",
+			e.KeyID, e.Organization, e.Project, e.KeyID)
+	case len(e.Candidates) > 0:
+		var ids []string
+		for _, k := range e.Candidates {
+			ids = append(ids, fmt.Sprintf("%s (created %s)", k.ID, deref(k.DateCreated, "at an unknown time")))
+		}
+		found = fmt.Sprintf("This Sentry server ignores the public key a create sends, so the provider cannot tell which key is this create's; keys named %q: %s. "+
+			"Import the right one, or delete the extra ones in Sentry, before applying again.", e.Name, strings.Join(ids, "; "))
 	default:
-		found = fmt.Sprintf("%d keys named %q were created since the request, so the provider cannot tell which one is its own.", e.Candidates, e.Name)
+		found = "This Sentry server ignores the public key a create sends, and no key of that name is listed yet; check the project's keys in Sentry before applying again."
 	}
-	diags.AddError("Sentry Client Key May Have Been Created", t.withNote(fmt.Sprintf(
-		"%s failed in a way that may have left the key created (%v). %s "+
-			"Check the project's client keys in Sentry before applying again: import the key that was created "+
-			"(terraform import ADDRESS organization/project/key_id), or delete it, so that the next apply does not make a second one.",
-		t.Action(), e.Err, found)))
+	if e.LookupErr != nil {
+		found = fmt.Sprintf("Reading the outcome failed too (%v). %s", e.LookupErr, found)
+	}
+	detail := t.withNote(fmt.Sprintf("%s failed in a way that may have left a key created (%v). %s", t.Action(), e.Err, found))
+	if e.Created != nil {
+		// The key Sentry answered with is the resource's, and in the state;
+		// an earlier attempt may have made another.
+		diags.AddWarning("Sentry Client Key May Have Been Created Twice", fmt.Sprintf(
+			"The new key %s is in the state, but %s", e.Created.ID, strings.ToLower(detail[:1])+detail[1:]))
+		return
+	}
+	diags.AddError("Sentry Client Key May Have Been Created", detail)
 }
 
 func quoteMessages(messages []string) string {

@@ -45,7 +45,7 @@ type keyReads struct {
 
 // sharedList is one project's key list, as far as it has been fetched.
 type sharedList struct {
-	pages   *sentry.KeyPager
+	pages   *sentry.Pages[sentry.ProjectKey]
 	keys    map[string]listedKey
 	budget  int            // requests the reads so far may still spend
 	waiting map[string]int // reads in progress, by key id
@@ -99,7 +99,7 @@ func (r *keyReads) fromList(ctx context.Context, organization, project, id strin
 	defer r.mu.Unlock()
 	l := r.lists[[2]string{organization, project}]
 	if l == nil {
-		pages, err := r.client.ProjectKeysPager(organization, project, sentry.KeyStatusAll)
+		pages, err := r.client.ProjectKeyPages(organization, project, sentry.KeyStatusAll)
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -58,9 +57,6 @@ func (r *projectKeyListResource) Configure(_ context.Context, req resource.Confi
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics, "List Resource")
 }
 
-// errStopListing ends a listing once Terraform wants no more results.
-var errStopListing = errors.New("no more results wanted")
-
 func (r *projectKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config projectKeyListModel
 	var diags diag.Diagnostics
@@ -80,22 +76,21 @@ func (r *projectKeyListResource) List(ctx context.Context, req list.ListRequest,
 	ctx = tflog.SetField(ctx, "project", project)
 
 	stream.Results = func(push func(list.ListResult) bool) {
-		sent := int64(0)
-		// Each page is handed to Terraform as it arrives; the next one is
-		// already on its way meanwhile.
-		err := r.data.client.EachProjectKeysPage(ctx, org, project, status, func(page []sentry.ProjectKey) error {
+		// Each page is handed to Terraform as it arrives.
+		pages, err := r.data.client.ProjectKeyPages(org, project, status)
+		for sent := int64(0); err == nil && !pages.Done(); {
+			var page []sentry.ProjectKey
+			if page, err = pages.Next(ctx); err != nil {
+				break
+			}
 			for i := range page {
-				if req.Limit > 0 && sent >= req.Limit {
-					return errStopListing
-				}
-				if !push(listResult(ctx, req, org, project, &page[i])) {
-					return errStopListing
+				if (req.Limit > 0 && sent >= req.Limit) || !push(listResult(ctx, req, org, project, &page[i])) {
+					return
 				}
 				sent++
 			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStopListing) {
+		}
+		if err != nil {
 			var diags diag.Diagnostics
 			addReadError(&diags, err, projectTarget(org, project))
 			push(list.ListResult{Diagnostics: diags})

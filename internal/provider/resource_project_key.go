@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -138,10 +136,14 @@ func (r *projectKeyResource) Create(ctx context.Context, req resource.CreateRequ
 	create := sentry.ProjectKeyCreate{Name: plan.Name.ValueString(), RateLimit: plan.rateLimit()}
 	key, err := r.data.client.CreateProjectKey(ctx, org, project, create)
 	if err != nil {
+		// With a key, a warning: the key is this create's, and kept.
 		addWriteError(&resp.Diagnostics, err, createTarget(org, project, create.Name))
-		return
+		if key == nil {
+			return
+		}
 	}
 	r.data.reads.wrote(key.ID)
+	warnIfMoved(&resp.Diagnostics, org, key)
 	tflog.Debug(ctx, "Created a Sentry client key", map[string]any{"key_id": key.ID})
 
 	// What POST ignores takes one PUT: deactivation, the loader version and
@@ -254,7 +256,21 @@ func (r *projectKeyResource) update(ctx context.Context, plan projectKeyModel, c
 		addWriteError(diags, err, t)
 		return nil
 	}
+	warnIfMoved(diags, plan.Organization.ValueString(), key)
 	return key
+}
+
+// warnIfMoved tells of a write that Sentry redirected to a renamed
+// project's new slug: it was done there, and the configuration should name
+// the new slug, which plans an update that keeps the key (see ModifyPlan).
+func warnIfMoved(diags *diag.Diagnostics, org string, key *sentry.ProjectKey) {
+	if key.Moved == nil {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("project"), "Sentry Project Renamed", fmt.Sprintf(
+		"Project %q of organization %q is now %q in Sentry, which redirected the request for client key %q there, where it was done. "+
+			"Set project = %q in the configuration: the next plan then updates the state in place and keeps the key and its DSN.",
+		key.Moved.From, org, key.Moved.To, key.ID, key.Moved.To))
 }
 
 func (r *projectKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -266,13 +282,9 @@ func (r *projectKeyResource) Delete(ctx context.Context, req resource.DeleteRequ
 	org, project, id := state.Organization.ValueString(), state.Project.ValueString(), state.ID.ValueString()
 	ctx = withProject(ctx, org, project)
 
+	// A key already gone is deleted too: the client says nothing of a 404.
 	err := r.data.client.DeleteProjectKey(ctx, org, project, id)
 	r.data.reads.wrote(id)
-	var apiErr *sentry.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Detail != "" {
-		tflog.Debug(ctx, "The Sentry client key was already deleted", map[string]any{"key_id": id})
-		return
-	}
 	if err != nil {
 		addWriteError(&resp.Diagnostics, err, deleteTarget(org, project, id))
 	}

@@ -42,10 +42,30 @@ func (r *projectKeyResource) ImportState(ctx context.Context, req resource.Impor
 		resp.Diagnostics.AddError("Missing Import ID", "Import a client key by ID (organization/project/key_id) or by identity.")
 		return
 	}
+	if isNumeric(ident.Organization.ValueString()) || isNumeric(ident.Project.ValueString()) {
+		// A numeric id in the import, where configurations usually write
+		// slugs: the state takes the slugs, so that such a configuration
+		// plans no change (the other way round is an update in place).
+		if r.data == nil || !r.configured(&resp.Diagnostics) {
+			return
+		}
+		p, err := r.data.client.GetProject(ctx, ident.Organization.ValueString(), ident.Project.ValueString())
+		if err != nil {
+			addReadError(&resp.Diagnostics, err, keyTarget(ident.Organization.ValueString(), ident.Project.ValueString(), ident.ID.ValueString()))
+			return
+		}
+		ident.Organization, ident.Project = types.StringValue(p.Organization.Slug), types.StringValue(p.Slug)
+	}
 	for name, v := range map[string]types.String{"organization": ident.Organization, "project": ident.Project, "id": ident.ID} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
 	}
+}
+
+// isNumeric reports whether a segment is a numeric id: Sentry's slugs are
+// never all digits.
+func isNumeric(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -19,14 +21,19 @@ var _ resource.ResourceWithModifyPlan = (*projectKeyResource)(nil)
 // change of organization or project still names the key's own project (its
 // slug renamed in Sentry, or its numeric id for its slug, either way), in
 // which case the key and its DSN are kept and the update sends nothing;
-// any other change of either replaces the key.
+// any other change of either replaces the key. A plan that destroys or
+// replaces a key warns when the key still receives events.
 func (r *projectKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return // a create or a destroy
+	if req.State.Raw.IsNull() {
+		return // a create
 	}
 	var state projectKeyModel
-	var org, project types.String
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if req.Plan.Raw.IsNull() {
+		r.warnIfInUse(ctx, state, "Destroying", &resp.Diagnostics)
+		return
+	}
+	var org, project types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("organization"), &org)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("project"), &project)...)
 	if resp.Diagnostics.HasError() {
@@ -64,4 +71,37 @@ func (r *projectKeyResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, changed...)
+	r.warnIfInUse(ctx, state, "Replacing", &resp.Diagnostics)
+}
+
+// warnIfInUse warns when the key accepted error events in the last 24
+// hours, by Sentry's per-key statistics, or when they cannot be read. It
+// never fails the plan.
+func (r *projectKeyResource) warnIfInUse(ctx context.Context, state projectKeyModel, doing string, diags *diag.Diagnostics) {
+	if r.data == nil || state.ID.IsNull() {
+		return
+	}
+	org, project, id := state.Organization.ValueString(), state.Project.ValueString(), state.ID.ValueString()
+	what := fmt.Sprintf("client key %q (%s) of project %q in organization %q", state.Name.ValueString(), id, project, org)
+	const uncounted = "Sentry counts error events only: spans, logs and metrics sent with the key's DSN are not counted."
+	now := time.Now()
+	stats, err := r.data.client.ProjectKeyStats(withProject(ctx, org, project), org, project, id, now.Add(-24*time.Hour), now)
+	var apiErr *sentry.APIError
+	switch {
+	case errors.As(err, &apiErr):
+		diags.AddWarning("Sentry Client Key Use Unknown", fmt.Sprintf(
+			"%s %s, but whether it still receives events could not be read from Sentry's key statistics (%s; they need project:read). "+
+				"Check the key's usage in Sentry before applying: every application still sending events with its DSN stops reporting. %s",
+			doing, what, httpStatus(apiErr), uncounted))
+	case err != nil:
+		diags.AddWarning("Sentry Client Key Use Unknown", fmt.Sprintf(
+			"%s %s, but whether it still receives events could not be read from Sentry's key statistics (%v). "+
+				"Check the key's usage in Sentry before applying: every application still sending events with its DSN stops reporting. %s",
+			doing, what, err, uncounted))
+	case stats.Accepted > 0:
+		diags.AddWarning("Sentry Client Key In Use", fmt.Sprintf(
+			"%s %s, which accepted %d error events in the last 24 hours: every application still sending events with its DSN stops reporting. %s "+
+				"To retire a key that shipped apps still carry, set is_active = false first and delete the key once this warning is gone.",
+			doing, what, stats.Accepted, uncounted))
+	}
 }

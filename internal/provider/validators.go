@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -88,13 +87,14 @@ func parsePositiveDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// trimmedValidator rejects a string with leading or trailing white space,
-// which Sentry trims before storing: the name read back would differ from
-// the configured one on every plan.
+// trimmedValidator rejects a string with leading or trailing white space
+// (what Python's str.strip() strips, control characters 0x1c-0x1f
+// included), which Sentry trims before storing: the name read back would
+// differ from the configured one on every plan.
 func trimmedValidator() validator.String {
 	return stringCheck{"value must not start or end with white space",
 		func(p path.Path, v string, diags *diag.Diagnostics) {
-			if t := strings.TrimSpace(v); t != v {
+			if t := sentry.TrimName(v); t != v {
 				diags.AddAttributeError(p, "Invalid Attribute Value",
 					fmt.Sprintf("%s is %q, which starts or ends with white space. Sentry trims names, so it would store %q "+
 						"and every plan would propose to change it back; write %q instead.", p, v, t, t))
