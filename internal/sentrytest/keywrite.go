@@ -52,7 +52,8 @@ func (r rateLimitInput) nonEmpty() bool { return r.count.present || r.window.pre
 func rateLimitField(v any) (rateLimitInput, jsonObject) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return rateLimitInput{}, jsonObject{{nonFieldErrors, []string{"Invalid data. Expected a dictionary, but got " + pyTypeName(v) + "."}}}
+		_, errs := dictField(v)
+		return rateLimitInput{}, errs
 	}
 	var in rateLimitInput
 	var errs jsonObject
@@ -131,11 +132,7 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 	if errResp != nil {
 		return errResp
 	}
-	data, errResp := requestData(req)
-	if errResp != nil {
-		return errResp
-	}
-	obj, errResp := rootObject(data)
+	obj, errResp := requestObject(req)
 	if errResp != nil {
 		return errResp
 	}
@@ -227,11 +224,7 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 		return errResp
 	}
 	p := k.project
-	data, errResp := requestData(req)
-	if errResp != nil {
-		return errResp
-	}
-	obj, errResp := rootObject(data)
+	obj, errResp := requestObject(req)
 	if errResp != nil {
 		return errResp
 	}
