@@ -2,7 +2,6 @@ package sentrytest
 
 import (
 	"net/http"
-	"slices"
 )
 
 // The write endpoints of a project's keys, after
@@ -25,10 +24,7 @@ var (
 	// browserSDKVersions is get_all_browser_sdk_version_choices(), what PUT
 	// accepts (the response's browserSdk.choices is a per-project subset).
 	browserSDKVersions = []string{"latest", "10.x", "9.x", "8.x", "7.x", "6.x", "5.x", "4.x"}
-	// loaderOptionNames are DynamicSdkLoaderOptionSerializer's fields in
-	// declaration order; other keys are dropped.
-	loaderOptionNames = []string{"hasReplay", "hasPerformance", "hasDebug", "hasFeedback", "hasLogsAndMetrics"}
-	useCases          = []string{UseCaseUser, UseCaseProfiling, UseCaseEscalatingIssues, UseCaseTempest, UseCaseDemo}
+	useCases           = []string{UseCaseUser, UseCaseProfiling, UseCaseEscalatingIssues, UseCaseTempest, UseCaseDemo}
 )
 
 const (
@@ -74,43 +70,23 @@ func rateLimitField(v any) (rateLimitInput, jsonObject) {
 	return in, errs
 }
 
-// loaderOptionsField validates a non-null dynamicSdkLoaderOptions. Its
-// to_internal_value keeps the keys of set(data) that are option names, so
-// a string is an empty update, and a number, a boolean or a list naming an
-// option raise a TypeError: crash is then true (a 500).
-func loaderOptionsField(v any) (set map[string]bool, errs jsonObject, crash bool) {
-	switch x := v.(type) {
-	case string:
-		return nil, nil, false
-	case []any:
-		for _, e := range x {
-			switch e := e.(type) {
-			case []any, map[string]any:
-				return nil, nil, true // unhashable
-			case string:
-				if slices.Contains(loaderOptionNames, e) {
-					return nil, nil, true // indexing a list with a string
-				}
-			}
+// loaderOptionsField validates a non-null dynamicSdkLoaderOptions: a dict
+// whose known options must be booleans; other keys are dropped.
+func loaderOptionsField(v any) (map[string]bool, jsonObject) {
+	obj, errs := dictField(v)
+	set := map[string]bool{}
+	for _, o := range loaderOptionFields {
+		raw, ok := obj[o.name]
+		if !ok {
+			continue
 		}
-		return nil, nil, false
-	case map[string]any:
-		set = map[string]bool{}
-		for _, name := range loaderOptionNames {
-			raw, ok := x[name]
-			if !ok {
-				continue
-			}
-			b, e := booleanField(raw)
-			if e != nil {
-				errs = append(errs, jsonField{name, e})
-				continue
-			}
-			set[name] = b
+		b, e := booleanField(raw)
+		if e != nil {
+			errs = append(errs, jsonField{o.name, e})
 		}
-		return set, errs, false
+		set[o.name] = b
 	}
-	return nil, nil, true
+	return set, errs
 }
 
 // keyFromRequest is ProjectKeyEndpoint.convert_args: the project, then the
@@ -267,14 +243,10 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 	}
 	// Old servers (the Legacy profile) have no loader options to update.
 	if v, ok := obj["dynamicSdkLoaderOptions"]; ok && v != nil && f.profile().modern {
-		set, e, crash := loaderOptionsField(v)
-		if crash {
-			return internalErrorResponse()
-		}
-		if e != nil {
+		var e jsonObject
+		if loader, e = loaderOptionsField(v); e != nil {
 			errs = append(errs, jsonField{"dynamicSdkLoaderOptions", e})
 		}
-		loader = set
 	}
 	if errs != nil {
 		return validationFailed(errs)
@@ -311,8 +283,10 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 		version = p.defaultLoaderVersion
 	}
 	k.sdkVersion = version
-	for option, on := range loader {
-		k.loader.set(option, on)
+	for _, o := range loaderOptionFields {
+		if on, ok := loader[o.name]; ok {
+			*o.field(&k.loader) = on
+		}
 	}
 	if active != nil {
 		k.active = *active
@@ -329,20 +303,4 @@ func (f *Fake) deleteProjectKey(req *apiRequest) *response {
 	}
 	k.delete()
 	return &response{status: http.StatusNoContent, header: http.Header{}}
-}
-
-// set changes one option by its API name.
-func (o *LoaderOptions) set(name string, on bool) {
-	switch name {
-	case "hasReplay":
-		o.HasReplay = on
-	case "hasPerformance":
-		o.HasPerformance = on
-	case "hasDebug":
-		o.HasDebug = on
-	case "hasFeedback":
-		o.HasFeedback = on
-	case "hasLogsAndMetrics":
-		o.HasLogsAndMetrics = on
-	}
 }

@@ -469,11 +469,12 @@ func TestUpdateFields(t *testing.T) {
 		{"loader {} keeps", `{"dynamicSdkLoaderOptions": {}}`, 200, "", nil},
 		{"loader null keeps", `{"dynamicSdkLoaderOptions": null}`, 200, "", nil},
 		{"loader unknown keys dropped", `{"dynamicSdkLoaderOptions": {"hasTracing": false, "HasReplay": false}}`, 200, "", nil},
-		{"loader string is empty", `{"dynamicSdkLoaderOptions": "hasReplay"}`, 200, "", nil},
 		{"loader junk", `{"dynamicSdkLoaderOptions": {"hasReplay": "maybe", "hasDebug": null}}`, 400,
 			`{"dynamicSdkLoaderOptions":{"hasReplay":["Must be a valid boolean."],"hasDebug":["This field may not be null."]}}`, nil},
-		{"loader number", `{"dynamicSdkLoaderOptions": 5}`, 500, "", nil},
-		{"loader list", `{"dynamicSdkLoaderOptions": ["hasReplay"]}`, 500, "", nil},
+		{"loader string", `{"dynamicSdkLoaderOptions": "hasReplay"}`, 400,
+			`{"dynamicSdkLoaderOptions":{"non_field_errors":["Invalid data. Expected a dictionary, but got str."]}}`, nil},
+		{"loader list", `{"dynamicSdkLoaderOptions": ["hasReplay"]}`, 400,
+			`{"dynamicSdkLoaderOptions":{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}}`, nil},
 		{"ignored fields", `{"useCase": "profiling", "public": "x", "secret": null, "projectId": 5}`, 200, "", nil},
 		{"every field fails", `{"dynamicSdkLoaderOptions": {"hasReplay": 3}, "browserSdkVersion": "x", "rateLimit": "x", "isActive": [], "name": false}`, 400,
 			`{"name":["Not a valid string."],"isActive":["Must be a valid boolean."],` +
@@ -533,6 +534,28 @@ func TestUpdateRateLimitFeatureOff(t *testing.T) {
 		}
 	}
 	wantBody(t, putKey(t, f, k, `{"rateLimit": {"count": -1}}`), 400, `{"rateLimit":{"count":["Ensure this value is greater than or equal to 0."]}}`)
+}
+
+// TestLoaderOptionTable: each option of the table is merged on its own and
+// serialised under its name, so the table is the only list of options.
+func TestLoaderOptionTable(t *testing.T) {
+	for i, o := range loaderOptionFields {
+		f := New(Config{})
+		k := f.AddKey(KeySpec{Loader: &LoaderOptions{}})
+		body := updated(t, k, putKey(t, f, k, `{"browserSdkVersion": "10.x", "dynamicSdkLoaderOptions": {"`+o.name+`": true}}`))
+		var want LoaderOptions
+		*o.field(&want) = true
+		if k.Loader() != want {
+			t.Errorf("%s: stored %+v, want %+v", o.name, k.Loader(), want)
+		}
+		loader := asObject(t, body["dynamicSdkLoaderOptions"])
+		if len(loader) != len(loaderOptionFields) || loader[o.name] != true {
+			t.Errorf("%s: serialised %v", o.name, loader)
+		}
+		if names := objectKeys(t, rawMember(t, k.RawJSON(), "dynamicSdkLoaderOptions")); names[i] != o.name {
+			t.Errorf("%s is not at position %d: %v", o.name, i, names)
+		}
+	}
 }
 
 func TestUpdateLegacyIgnoresLoaderOptions(t *testing.T) {

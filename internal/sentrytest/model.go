@@ -112,6 +112,21 @@ type LoaderOptions struct {
 	HasLogsAndMetrics bool
 }
 
+// loaderOptionFields declares the loader options once: their API names in
+// the serializer's order, and where each is stored. The key serializer, the
+// PUT merge and the accepted names all read it, so a new option is a field
+// of LoaderOptions and a line here.
+var loaderOptionFields = []struct {
+	name  string
+	field func(*LoaderOptions) *bool
+}{
+	{"hasReplay", func(o *LoaderOptions) *bool { return &o.HasReplay }},
+	{"hasPerformance", func(o *LoaderOptions) *bool { return &o.HasPerformance }},
+	{"hasDebug", func(o *LoaderOptions) *bool { return &o.HasDebug }},
+	{"hasFeedback", func(o *LoaderOptions) *bool { return &o.HasFeedback }},
+	{"hasLogsAndMetrics", func(o *LoaderOptions) *bool { return &o.HasLogsAndMetrics }},
+}
+
 // KeySpec describes a client key to add to a project. The zero value is an
 // active user key with the store role, generated key material, an empty
 // label and the project's default loader settings.

@@ -233,13 +233,11 @@ func (f *Fake) keyObject(k *Key) jsonObject {
 		{"dateCreated", prof.formatTime(k.created)},
 	}
 	if prof.modern {
-		obj = append(obj, jsonField{"dynamicSdkLoaderOptions", jsonObject{
-			{"hasReplay", k.loader.HasReplay},
-			{"hasPerformance", k.loader.HasPerformance},
-			{"hasDebug", k.loader.HasDebug},
-			{"hasFeedback", k.loader.HasFeedback},
-			{"hasLogsAndMetrics", k.loader.HasLogsAndMetrics},
-		}})
+		loader := make(jsonObject, len(loaderOptionFields))
+		for i, o := range loaderOptionFields {
+			loader[i] = jsonField{o.name, *o.field(&k.loader)}
+		}
+		obj = append(obj, jsonField{"dynamicSdkLoaderOptions", loader})
 	}
 	return obj
 }
