@@ -11,7 +11,6 @@
 //	DELETE /projects/{org}/{project}/keys/{key_id}/  delete a key (204)
 //	GET    /organizations/{org}/project-keys/        keys of many projects (SaaS profile)
 //	GET    /organizations/{org}/projects/            the organization's projects
-//	GET    /internal/health/                         the health check, without authentication
 //
 // Behaviour follows Sentry's own code as documented in the project's
 // research notes: bearer-token authentication and its 401 bodies, scope

@@ -753,24 +753,3 @@ func TestWriteRateLimits(t *testing.T) {
 		}
 	}
 }
-
-func TestHealth(t *testing.T) {
-	for _, cfg := range []Config{{}, {Profile: Legacy}, {Gateway: true}, {PathPrefix: "/sentry"}} {
-		f := New(cfg)
-		path := cfg.PathPrefix + "/api/0/internal/health/"
-		for _, auth := range []string{"", "Bearer unknown", "Bearer " + f.Token()} {
-			r := getAs(t, f, path, auth)
-			wantBody(t, r, 200, `{"problems":[],"healthy":{}}`)
-			if r.first("Content-Type") != "application/json" || r.first("WWW-Authenticate") != "" {
-				t.Errorf("%+v: headers %v", cfg, r.header)
-			}
-		}
-		wantDetail(t, serve(t, f, http.MethodPost, path, nil), 405, `Method "POST" not allowed.`)
-		r := serve(t, f, http.MethodHead, path, nil)
-		wantStatus(t, r, 200)
-	}
-	// Without the trailing slash it is the catch-all's hint.
-	if r := getAs(t, New(Config{}), "/api/0/internal/health", ""); r.status != 404 {
-		t.Errorf("no trailing slash: %d", r.status)
-	}
-}

@@ -59,7 +59,6 @@ func (r *response) set(name, value string) { r.header[name] = []string{value} }
 const (
 	contentTypeJSON = "application/json"
 	contentTypeHTML = "text/html; charset=utf-8"
-	contentTypeText = "text/plain"
 )
 
 func jsonResponse(status int, body []byte) *response {
@@ -99,7 +98,6 @@ const (
 	routeProjectKey
 	routeOrgProjectKeys
 	routeOrgProjects
-	routeHealth
 )
 
 // endpoint describes what Sentry's view for a route has: its handlers and
@@ -132,7 +130,6 @@ var (
 		routeProjectKey:     {"GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap},
 		routeOrgProjectKeys: {"GET, HEAD, OPTIONS", orgScopeMap},
 		routeOrgProjects:    {"GET, HEAD, OPTIONS", orgScopeMap},
-		routeHealth:         {"GET, HEAD, OPTIONS", nil},
 	}
 )
 
@@ -193,8 +190,6 @@ func matchRoute(path string) route {
 		r.kind, r.org = routeOrgProjectKeys, seg[1]
 	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "projects":
 		r.kind, r.org = routeOrgProjects, seg[1]
-	case len(seg) == 2 && seg[0] == "internal" && seg[1] == "health":
-		r.kind = routeHealth
 	}
 	return r
 }
@@ -305,11 +300,10 @@ func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response,
 	if rt.kind == routeOrgProjectKeys && !f.profile().orgKeys {
 		rt.kind = routeNone
 	}
-	switch rt.kind {
-	case routeNone:
-		return catchAll(r, rel), noop
-	case routeHealth:
-		return f.health(r), noop
+	if rt.kind == routeNone {
+		// Sentry's CatchallEndpoint, whose hint about a missing trailing
+		// slash no client of this project needs.
+		return emptyNotFound(), noop
 	}
 	if f.cfg.Gateway && !f.organizationExists(rt.org) {
 		// sentry.io's control silo cannot route the request to a cell.
@@ -333,29 +327,6 @@ func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response,
 	return resp, release
 }
 
-// catchAll is Sentry's CatchallEndpoint: an empty 404, or a hint when the
-// trailing slash is missing.
-func catchAll(r *http.Request, path string) *response {
-	if strings.HasSuffix(path, "/") {
-		return emptyNotFound()
-	}
-	help := "Route not found, did you forget a trailing slash?"
-	suggestion := "try: " + path + "/"
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		return newResponse(404, "application/json", marshalJSON(jsonObject{{"info", help + " " + suggestion}}))
-	}
-	arrow := strings.Repeat(" ", len([]rune(suggestion))-1) + "^"
-	return newResponse(404, contentTypeText, []byte(help+"\n\n"+suggestion+"\n"+arrow+"\n"))
-}
-
-// options is the answer to a CORS preflight, which Sentry gives before
-// authentication (allow_cors_options).
-func options(rt route) *response {
-	resp := newResponse(200, contentTypeHTML, nil)
-	resp.set("Allow", endpoints[rt.kind].allow)
-	return resp
-}
-
 // methodNotAllowed is DRF's 405 for a view without a handler for the
 // method.
 func methodNotAllowed(r *http.Request, rt route) *response {
@@ -364,28 +335,11 @@ func methodNotAllowed(r *http.Request, rt route) *response {
 	return resp
 }
 
-// health answers GET /api/0/internal/health/ without authentication, as
-// sentry.io does; clients such as the jianyuan/sentry provider call it
-// before anything else.
-func (f *Fake) health(r *http.Request) *response {
-	rt := route{kind: routeHealth}
-	switch r.Method {
-	case http.MethodOptions:
-		return options(rt)
-	case http.MethodGet, http.MethodHead:
-		return jsonResponse(200, []byte(`{"problems":[],"healthy":{}}`))
-	}
-	return methodNotAllowed(r, rt)
-}
-
-// handleAPI runs a routed request through Sentry's dispatch: CORS
-// preflight, authentication (401), the permission class's scope check
+// handleAPI runs a routed request through Sentry's dispatch:
+// authentication (401), the permission class's scope check
 // (403), a missing handler (405), then the endpoint, which looks its
 // objects up (404, 302, 403) and reads the query and body (400).
 func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot) *response {
-	if r.Method == http.MethodOptions {
-		return options(rt)
-	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		f.mu.RLock()
 		defer f.mu.RUnlock()

@@ -1,7 +1,7 @@
 // Command sentry-fake serves the fake Sentry client-keys API of package
 // sentrytest on a local address, for demos and manual testing: the key
-// lists, creating, reading, updating and deleting a key, the organization's
-// projects and the health check.
+// lists, creating, reading, updating and deleting a key and the
+// organization's projects.
 //
 // Usage:
 //

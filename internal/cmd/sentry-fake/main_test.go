@@ -163,8 +163,8 @@ func call(t *testing.T, method, url, body string) (int, map[string]any) {
 	return resp.StatusCode, out
 }
 
-// TestRunServesWrites: the command serves the write endpoints and the
-// health check, with the project settings its flags choose.
+// TestRunServesWrites: the command serves the write endpoints with the
+// project settings its flags choose.
 func TestRunServesWrites(t *testing.T) {
 	for _, tc := range []struct {
 		args      []string
@@ -200,14 +200,6 @@ func TestRunServesWrites(t *testing.T) {
 			if status != 201 || key["browserSdkVersion"] != tc.version || key["rateLimit"] != nil {
 				t.Errorf("extra project: %d %v", status, key)
 			}
-		}
-		resp, err := http.Get(base + "/api/0/internal/health/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Errorf("health: %d", resp.StatusCode)
 		}
 	}
 }
