@@ -24,7 +24,6 @@ var (
 	// browserSDKVersions is get_all_browser_sdk_version_choices(), what PUT
 	// accepts (the response's browserSdk.choices is a per-project subset).
 	browserSDKVersions = []string{"latest", "10.x", "9.x", "8.x", "7.x", "6.x", "5.x", "4.x"}
-	useCases           = []string{UseCaseUser, UseCaseProfiling, UseCaseEscalatingIssues, UseCaseTempest, UseCaseDemo}
 )
 
 const (
@@ -113,7 +112,8 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 		return errResp
 	}
 
-	// ProjectKeyPostSerializer: name, rateLimit, public, secret, useCase.
+	// ProjectKeyPostSerializer: name, rateLimit, public, secret (and
+	// useCase, honoured for superusers only, which API tokens never are).
 	var errs jsonObject
 	var label, public, secret string
 	var rateLimit *rateLimitInput
@@ -141,12 +141,6 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 			if *field.dst, e = charField(v, 0, false, isKeyMaterial); e != nil {
 				errs = append(errs, jsonField{field.name, e})
 			}
-		}
-	}
-	if v, ok := obj["useCase"]; ok {
-		// Honoured only for superusers, which API tokens never are.
-		if _, e := choiceField(v, useCases); e != nil {
-			errs = append(errs, jsonField{"useCase", e})
 		}
 	}
 	if errs != nil {

@@ -265,8 +265,8 @@ func TestCreateKeyMaterial(t *testing.T) {
 	if n := len(f.Project().Keys()); n != 1 {
 		t.Errorf("%d keys after duplicates", n)
 	}
-	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "`+strings.ToUpper(pub)+`", "secret": "", "useCase": "x"}`), 400,
-		`{"public":["This value does not match the required pattern."],"secret":["This field may not be blank."],"useCase":["\"x\" is not a valid choice."]}`)
+	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "`+strings.ToUpper(pub)+`", "secret": ""}`), 400,
+		`{"public":["This value does not match the required pattern."],"secret":["This field may not be blank."]}`)
 	// null means generated.
 	k2 := created(t, f.Project(), sendJSON(t, f, http.MethodPost, keysPath, `{"public": null, "secret": null}`))
 	if !isKeyMaterial(k2.ID()) || k2.ID() == pub {
@@ -280,10 +280,9 @@ func TestCreateKeyReportsEveryField(t *testing.T) {
 	f := New(Config{})
 	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"rateLimit": null, "name": "`+strings.Repeat("x", 65)+`"}`), 400,
 		`{"name":["Ensure this field has no more than 64 characters."],"rateLimit":["This field may not be null."]}`)
-	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"useCase": null, "secret": "x", "public": "5", "rateLimit": {"window": "w"}, "name": {}}`), 400,
+	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"secret": "x", "public": "5", "rateLimit": {"window": "w"}, "name": {}}`), 400,
 		`{"name":["Not a valid string."],"rateLimit":{"window":["A valid integer is required."]},`+
-			`"public":["This value does not match the required pattern."],"secret":["This value does not match the required pattern."],`+
-			`"useCase":["This field may not be null."]}`)
+			`"public":["This value does not match the required pattern."],"secret":["This value does not match the required pattern."]}`)
 }
 
 func TestWriteBodies(t *testing.T) {

@@ -3,7 +3,6 @@ package sentrytest
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -17,18 +16,18 @@ import (
 // emits, previous-page cursors included, is the one a real server would
 // emit for the same rows.
 //
-// Left out, because clients only send back cursors they were given: float
-// cursor values and numbers beyond int64 (Sentry accepts both; the fake
-// answers "Invalid cursor parameter."), and paging backwards through a
-// keyset list with a previous-page cursor (answered with a 400 that names
-// the fake).
+// Left out, because clients only send back the next cursors they were
+// given: float cursor values and numbers beyond int64 (Sentry accepts both;
+// the fake answers "Invalid cursor parameter."), negative offsets and
+// offsets beyond a bigint (Sentry's 400 and 500s; the fake answers an
+// empty page), and paging backwards through a keyset list with a
+// previous-page cursor (answered with a 400 that names the fake).
 
 const (
 	maxPerPage           = 100
 	msgInvalidPerPage    = "Invalid per_page parameter."
 	msgPerPageRange      = "Invalid per_page value. Must be between 1 and %d."
 	msgInvalidCursor     = "Invalid cursor parameter."
-	msgNegativeOffset    = "Pagination offset cannot be negative"
 	msgNoBackwardPaging  = "sentrytest: the fake does not page backwards through key lists (cursor with is_prev=1)"
 	linkEntryFormat      = `<%s&cursor=%s>; rel="%s"; results="%s"; cursor="%s"`
 	linkPreviousRelation = "previous"
@@ -114,18 +113,14 @@ type page[T any] struct {
 }
 
 // keysetPage pages items, which must be sorted by id descending, like
-// Sentry's Paginator with order_by="-id" going forward. A negative offset
-// makes Django fail while slicing, which Sentry answers with a 500.
+// Sentry's Paginator with order_by="-id" going forward.
 func keysetPage[T any](items []T, id func(T) int64, req pageRequest) (page[T], *response) {
 	var cur cursor
 	if req.cursor != nil {
 		cur = *req.cursor
 	}
-	switch {
-	case cur.isPrev:
+	if cur.isPrev {
 		return page[T]{}, detailResponse(400, msgNoBackwardPaging)
-	case cur.offset < 0:
-		return page[T]{}, internalErrorResponse()
 	}
 	limit := int64(req.limit)
 
@@ -200,50 +195,27 @@ func buildNextValues[T any](cur cursor, results []T, id func(T) int64, limit int
 }
 
 // offsetPage pages items like Sentry's OffsetPaginator, whose cursors are
-// {per_page}:{page}:{is_prev} and which ignores is_prev. It returns a
-// non-nil response for the 400 and 500 answers a real server gives to
-// unusable cursors, such as the previous cursor of a first page.
-func offsetPage[T any](items []T, req pageRequest) (page[T], *response) {
+// {per_page}:{page}:{is_prev} and which ignores is_prev.
+func offsetPage[T any](items []T, req pageRequest) page[T] {
 	var cur cursor
 	if req.cursor != nil {
 		cur = *req.cursor
 	}
 	limit := int64(req.limit)
-	pageIndex := cur.offset
-
 	// offset = page * value; stop = offset + (value or limit) + 1.
 	step := cur.value
 	if step == 0 {
 		step = limit
 	}
-	start, overflow := mulInt64(pageIndex, cur.value)
-	if !overflow && start < 0 {
-		return page[T]{}, detailResponse(400, msgNegativeOffset)
-	}
-	// Django refuses a negative slice bound; PostgreSQL refuses bounds
-	// beyond a bigint.
-	if overflow || step+1 < 0 || start > math.MaxInt64-step-1 {
-		return page[T]{}, internalErrorResponse()
-	}
-	results := sliceRows(items, start, step+1)
+	results := sliceRows(items, cur.offset*cur.value, step+1)
 	if cur.value != limit && int64(len(results)) > limit+1 {
 		results = results[int64(len(results))-(limit+1):]
 	}
-	hasNext := int64(len(results)) > limit
 	return page[T]{
 		items: results[:min(int64(len(results)), limit)],
-		next:  cursor{value: limit, offset: pageIndex + 1, hasResults: hasNext},
-		prev:  cursor{value: limit, offset: pageIndex - 1, isPrev: true, hasResults: pageIndex > 0},
-	}, nil
-}
-
-// mulInt64 multiplies a and b, reporting whether the product overflows.
-func mulInt64(a, b int64) (int64, bool) {
-	if a == 0 || b == 0 {
-		return 0, false
+		next:  cursor{value: limit, offset: cur.offset + 1, hasResults: int64(len(results)) > limit},
+		prev:  cursor{value: limit, offset: cur.offset - 1, isPrev: true, hasResults: cur.offset > 0},
 	}
-	p := a * b
-	return p, p/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64)
 }
 
 // linkHeader builds the two-entry Link header of a paginated response.
