@@ -107,12 +107,5 @@ func (f *Fake) rateLimitKey(r *http.Request, rt route) string {
 		}
 		caller = "ip:" + host
 	}
-	return caller + "|" + routeNames[rt.kind] + "|" + r.Method
-}
-
-var routeNames = map[routeKind]string{
-	routeProjectKeys:    "project-keys",
-	routeProjectKey:     "project-key-details",
-	routeOrgProjectKeys: "organization-project-keys",
-	routeOrgProjects:    "organization-projects",
+	return caller + "|" + endpoints[rt.kind].name + "|" + r.Method
 }

@@ -234,14 +234,9 @@ func (f *Fake) PendingFaults() int {
 
 // modes holds the behaviour switches that can change at run time.
 type modes struct {
-	mu              sync.Mutex
-	latency         time.Duration
-	noLinkHeader    bool
-	cursorLoop      bool
-	rateLimit       int
-	concurrentLimit int
-	random503       float64
-	rng             *rand.Rand // draws for random 503s
+	mu  sync.Mutex
+	s   modeSnapshot
+	rng *rand.Rand // draws for random 503s
 }
 
 type modeSnapshot struct {
@@ -254,26 +249,14 @@ type modeSnapshot struct {
 }
 
 func (m *modes) init(cfg Config) {
-	m.latency = cfg.Latency
-	m.noLinkHeader = cfg.NoLinkHeader
-	m.cursorLoop = cfg.CursorLoop
-	m.rateLimit = cfg.RateLimit
-	m.concurrentLimit = cfg.ConcurrentLimit
-	m.random503 = cfg.Random503Rate
+	m.s = modeSnapshot{cfg.Latency, cfg.NoLinkHeader, cfg.CursorLoop, cfg.RateLimit, cfg.ConcurrentLimit, cfg.Random503Rate}
 	m.rng = rand.New(rand.NewPCG(cfg.Seed, 503))
 }
 
 func (m *modes) snapshot() modeSnapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return modeSnapshot{
-		latency:         m.latency,
-		noLinkHeader:    m.noLinkHeader,
-		cursorLoop:      m.cursorLoop,
-		rateLimit:       m.rateLimit,
-		concurrentLimit: m.concurrentLimit,
-		random503:       m.random503,
-	}
+	return m.s
 }
 
 // draw503 decides whether this request gets a random 503.
@@ -286,37 +269,28 @@ func (m *modes) draw503(s modeSnapshot) bool {
 	return m.rng.Float64() < s.random503
 }
 
-// effectiveRateLimit is the per-second limit in force, 0 for none.
-func (s modeSnapshot) effectiveRateLimit(p Profile) int {
-	switch {
-	case p == Legacy || s.rateLimit < 0:
-		return 0
-	case s.rateLimit == 0:
-		return defaultRateLimit
-	}
-	return s.rateLimit
-}
-
-func (f *Fake) setMode(set func(*modes)) {
+func (f *Fake) setMode(set func(*modeSnapshot)) {
 	f.modes.mu.Lock()
 	defer f.modes.mu.Unlock()
-	set(&f.modes)
+	set(&f.modes.s)
 }
 
 // SetLatency delays every later response by d.
-func (f *Fake) SetLatency(d time.Duration) { f.setMode(func(m *modes) { m.latency = d }) }
+func (f *Fake) SetLatency(d time.Duration) { f.setMode(func(m *modeSnapshot) { m.latency = d }) }
 
 // SetNoLinkHeader turns the omission of Link headers on or off.
-func (f *Fake) SetNoLinkHeader(on bool) { f.setMode(func(m *modes) { m.noLinkHeader = on }) }
+func (f *Fake) SetNoLinkHeader(on bool) { f.setMode(func(m *modeSnapshot) { m.noLinkHeader = on }) }
 
 // SetCursorLoop turns the repeating-cursor mode on or off.
-func (f *Fake) SetCursorLoop(on bool) { f.setMode(func(m *modes) { m.cursorLoop = on }) }
+func (f *Fake) SetCursorLoop(on bool) { f.setMode(func(m *modeSnapshot) { m.cursorLoop = on }) }
 
 // SetRateLimit changes the per-second limit (see Config.RateLimit).
-func (f *Fake) SetRateLimit(n int) { f.setMode(func(m *modes) { m.rateLimit = n }) }
+func (f *Fake) SetRateLimit(n int) { f.setMode(func(m *modeSnapshot) { m.rateLimit = n }) }
 
 // SetConcurrentLimit changes the concurrent-request limit; 0 turns it off.
-func (f *Fake) SetConcurrentLimit(n int) { f.setMode(func(m *modes) { m.concurrentLimit = n }) }
+func (f *Fake) SetConcurrentLimit(n int) { f.setMode(func(m *modeSnapshot) { m.concurrentLimit = n }) }
 
 // SetRandom503Rate changes the fraction of requests answered with a 503.
-func (f *Fake) SetRandom503Rate(rate float64) { f.setMode(func(m *modes) { m.random503 = rate }) }
+func (f *Fake) SetRandom503Rate(rate float64) {
+	f.setMode(func(m *modeSnapshot) { m.random503 = rate })
+}

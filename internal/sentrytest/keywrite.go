@@ -38,32 +38,19 @@ type rateLimitInput struct {
 	count, window intMember
 }
 
-// nonEmpty is the truthiness of the validated dict.
-func (r rateLimitInput) nonEmpty() bool { return r.count.present || r.window.present }
-
-// rateLimitField validates a non-null rateLimit object. Its errors are
-// nested under the member names, or non_field_errors when it is not an
-// object.
-func rateLimitField(v any) (rateLimitInput, jsonObject) {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		_, errs := dictField(v)
-		return rateLimitInput{}, errs
-	}
-	var in rateLimitInput
-	var errs jsonObject
-	if raw, ok := obj["count"]; ok {
-		m, e := emptyIntegerField(raw, 0)
-		in.count = m
-		if e != nil {
-			errs = append(errs, jsonField{"count", e})
-		}
-	}
-	if raw, ok := obj["window"]; ok {
-		m, e := emptyIntegerField(raw, maxRateLimitWin)
-		in.window = m
-		if e != nil {
-			errs = append(errs, jsonField{"window", e})
+// rateLimitField validates a non-null rateLimit object; its errors are
+// nested under the member names, or non_field_errors.
+func rateLimitField(v any) (in rateLimitInput, errs jsonObject) {
+	obj, errs := dictField(v)
+	for _, m := range []struct {
+		name string
+		dst  *intMember
+		max  int64
+	}{{"count", &in.count, 0}, {"window", &in.window, maxRateLimitWin}} {
+		if raw, ok := obj[m.name]; ok {
+			var e []string
+			*m.dst, e = emptyIntegerField(raw, m.max)
+			addErrors(&errs, m.name, e)
 		}
 	}
 	return in, errs
@@ -75,17 +62,22 @@ func loaderOptionsField(v any) (map[string]bool, jsonObject) {
 	obj, errs := dictField(v)
 	set := map[string]bool{}
 	for _, o := range loaderOptionFields {
-		raw, ok := obj[o.name]
-		if !ok {
-			continue
+		if raw, ok := obj[o.name]; ok {
+			var e []string
+			set[o.name], e = booleanField(raw)
+			addErrors(&errs, o.name, e)
 		}
-		b, e := booleanField(raw)
-		if e != nil {
-			errs = append(errs, jsonField{o.name, e})
-		}
-		set[o.name] = b
 	}
 	return set, errs
+}
+
+// addErrors records a field's errors, if any, in declaration order, and
+// reports whether it had none.
+func addErrors[S ~[]E, E any](errs *jsonObject, name string, fieldErrs S) bool {
+	if len(fieldErrs) > 0 {
+		*errs = append(*errs, jsonField{name, fieldErrs})
+	}
+	return len(fieldErrs) == 0
 }
 
 // keyFromRequest is ProjectKeyEndpoint.convert_args: the project, then the
@@ -115,51 +107,34 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 	// ProjectKeyPostSerializer: name, rateLimit, public, secret (and
 	// useCase, honoured for superusers only, which API tokens never are).
 	var errs jsonObject
-	var label, public, secret string
-	var rateLimit *rateLimitInput
-	if v, ok := obj["name"]; ok {
-		var e []string
-		if label, e = charField(v, maxKeyName, true, nil); e != nil {
-			errs = append(errs, jsonField{"name", e})
-		}
+	label, e := charField(obj["name"], maxKeyName, true, nil)
+	addErrors(&errs, "name", e)
+	rl, hasRateLimit := obj["rateLimit"]
+	var rateLimit rateLimitInput
+	if hasRateLimit && rl == nil {
+		addErrors(&errs, "rateLimit", []string{msgNotNull})
+	} else if hasRateLimit {
+		var e jsonObject
+		rateLimit, e = rateLimitField(rl)
+		addErrors(&errs, "rateLimit", e)
 	}
-	if v, ok := obj["rateLimit"]; ok {
-		if v == nil {
-			errs = append(errs, jsonField{"rateLimit", []string{msgNotNull}})
-		} else if in, e := rateLimitField(v); e != nil {
-			errs = append(errs, jsonField{"rateLimit", e})
-		} else {
-			rateLimit = &in
-		}
-	}
-	for _, field := range []struct {
-		name string
-		dst  *string
-	}{{"public", &public}, {"secret", &secret}} {
-		if v, ok := obj[field.name]; ok {
-			var e []string
-			if *field.dst, e = charField(v, 0, false, isKeyMaterial); e != nil {
-				errs = append(errs, jsonField{field.name, e})
-			}
-		}
-	}
+	public, e := charField(obj["public"], 0, false, isKeyMaterial)
+	addErrors(&errs, "public", e)
+	secret, e := charField(obj["secret"], 0, false, isKeyMaterial)
+	addErrors(&errs, "secret", e)
 	if errs != nil {
 		return validationFailed(errs)
 	}
 
-	// ratelimit["count"] and ratelimit["window"], when the feature is on.
+	// ratelimit["count"], then ratelimit["window"] when the count is
+	// truthy: a missing member is a KeyError (500).
 	var window, count int64
-	if p.rateLimitFeature && rateLimit != nil {
-		if !rateLimit.count.present {
+	if c, w := rateLimit.count, rateLimit.window; p.rateLimitFeature && hasRateLimit {
+		switch {
+		case !c.present || (c.truthy() && !w.present):
 			return internalErrorResponse()
-		}
-		if rateLimit.count.truthy() {
-			if !rateLimit.window.present {
-				return internalErrorResponse()
-			}
-			if rateLimit.window.truthy() {
-				window, count = rateLimit.window.value, rateLimit.count.value
-			}
+		case c.truthy() && w.truthy():
+			window, count = w.value, c.value
 		}
 	}
 	if count > maxBoundedInteger || f.keyMaterialTaken(public, secret) {
@@ -167,24 +142,6 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 	}
 	k := f.createKey(p, label, public, secret, int(window), int(count))
 	return jsonResponse(201, marshalJSON(f.keyObject(k)))
-}
-
-// keyMaterialTaken reports whether a key already has this public or
-// secret key (both are unique columns).
-func (f *Fake) keyMaterialTaken(public, secret string) bool {
-	if public == "" && secret == "" {
-		return false
-	}
-	for _, o := range f.orgs {
-		for _, p := range o.projects {
-			for _, k := range p.keys {
-				if (public != "" && k.public == public) || (secret != "" && k.secret == secret) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // updateProjectKey is ProjectKeyDetailsEndpoint.put.
@@ -202,72 +159,50 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 	// ProjectKeyPutSerializer(partial=True): name, isActive, rateLimit,
 	// browserSdkVersion, dynamicSdkLoaderOptions.
 	var errs jsonObject
-	var name, version string
+	name, e := charField(obj["name"], maxKeyName, true, nil)
+	addErrors(&errs, "name", e)
 	var active *bool
-	var rateLimit *rateLimitInput
-	var clearRateLimit bool
-	var loader map[string]bool
-	if v, ok := obj["name"]; ok {
-		var e []string
-		if name, e = charField(v, maxKeyName, true, nil); e != nil {
-			errs = append(errs, jsonField{"name", e})
-		}
-	}
 	if v, ok := obj["isActive"]; ok {
-		if b, e := booleanField(v); e != nil {
-			errs = append(errs, jsonField{"isActive", e})
-		} else {
+		b, e := booleanField(v)
+		if addErrors(&errs, "isActive", e) {
 			active = &b
 		}
 	}
-	if v, ok := obj["rateLimit"]; ok {
-		if v == nil {
-			clearRateLimit = true
-		} else if in, e := rateLimitField(v); e != nil {
-			errs = append(errs, jsonField{"rateLimit", e})
-		} else {
-			rateLimit = &in
-		}
-	}
-	if v, ok := obj["browserSdkVersion"]; ok {
-		var e []string
-		if version, e = choiceField(v, browserSDKVersions); e != nil {
-			errs = append(errs, jsonField{"browserSdkVersion", e})
-		}
-	}
-	// Old servers (the Legacy profile) have no loader options to update.
-	if v, ok := obj["dynamicSdkLoaderOptions"]; ok && v != nil && f.profile().modern {
+	var rateLimit rateLimitInput
+	rl, hasRateLimit := obj["rateLimit"]
+	if hasRateLimit && rl != nil {
 		var e jsonObject
-		if loader, e = loaderOptionsField(v); e != nil {
-			errs = append(errs, jsonField{"dynamicSdkLoaderOptions", e})
-		}
+		rateLimit, e = rateLimitField(rl)
+		addErrors(&errs, "rateLimit", e)
+	}
+	version := ""
+	if v, ok := obj["browserSdkVersion"]; ok {
+		version, e = choiceField(v, browserSDKVersions)
+		addErrors(&errs, "browserSdkVersion", e)
+	}
+	var loader map[string]bool
+	// Old servers (the Legacy profile) have no loader options to update.
+	if v := obj["dynamicSdkLoaderOptions"]; v != nil && f.profile().modern {
+		var e jsonObject
+		loader, e = loaderOptionsField(v)
+		addErrors(&errs, "dynamicSdkLoaderOptions", e)
 	}
 	if errs != nil {
 		return validationFailed(errs)
 	}
 
 	// The view, computed before anything is stored: the rate limit's
-	// KeyError comes before project_key.save().
+	// KeyError comes before project_key.save(). Null, or a null member,
+	// clears the limit; {} leaves it.
 	window, count := k.rlWindow, k.rlCount
-	if p.rateLimitFeature {
+	if c, w := rateLimit.count, rateLimit.window; p.rateLimitFeature && hasRateLimit && (rl == nil || c.present || w.present) {
 		switch {
-		case clearRateLimit:
+		case rl == nil || (c.present && c.null) || (c.present && w.present && w.null):
 			window, count = 0, 0
-		case rateLimit != nil && rateLimit.nonEmpty():
-			switch {
-			case !rateLimit.count.present:
-				return internalErrorResponse()
-			case rateLimit.count.null:
-				window, count = 0, 0
-			case !rateLimit.window.present:
-				return internalErrorResponse()
-			case rateLimit.window.null:
-				window, count = 0, 0
-			case rateLimit.count.value > maxBoundedInteger:
-				return internalErrorResponse()
-			default:
-				window, count = int(rateLimit.window.value), int(rateLimit.count.value)
-			}
+		case !c.present || !w.present || c.value > maxBoundedInteger:
+			return internalErrorResponse()
+		default:
+			window, count = int(w.value), int(c.value)
 		}
 	}
 	if name != "" {

@@ -43,7 +43,7 @@ func (f *Fake) listOrganizationKeys(req *apiRequest) (*response, *linkCursors) {
 		return errResp, nil
 	}
 	if teamParam, _ := req.query.get("team"); teamParam != "" {
-		team := findTeam(org, teamParam)
+		team := byIDOrSlug(org.teams, teamParam)
 		if team == nil {
 			return detailResponse(404, msgTeamNotFound), nil
 		}
@@ -55,23 +55,6 @@ func (f *Fake) listOrganizationKeys(req *apiRequest) (*response, *linkCursors) {
 	}
 	sortKeys(keys)
 	return f.keyPage(req, filterByStatus(req.query, keys))
-}
-
-// findTeam resolves the team parameter: digits are an id, anything else a
-// slug, both exact.
-func findTeam(org *Organization, param string) *Team {
-	if id, isDecimal, ok := decimalID(param); isDecimal {
-		if !ok {
-			return nil
-		}
-		for _, t := range org.teams {
-			if t.id == id {
-				return t
-			}
-		}
-		return nil
-	}
-	return org.teamBySlug(param)
 }
 
 // requestedProjects is OrganizationEndpoint.get_projects for the two

@@ -15,39 +15,19 @@ import (
 // check passed: lookup by slug or id, rename redirect, status check and
 // object permission.
 func (f *Fake) projectFromRequest(req *apiRequest) (*Project, *response) {
-	orgSeg, projSeg := req.route.org, req.route.project
-	p := f.findProject(orgSeg, projSeg)
-	if p == nil {
+	var p *Project
+	if org := f.findOrganization(req.route.org); org != nil {
+		p = byIDOrSlug(org.projects, req.route.project)
+	}
+	switch {
+	case p == nil:
 		return nil, f.projectRedirect(req)
-	}
-	if !p.active {
+	case !p.active:
 		return nil, detailResponse(404, msgNotFound)
-	}
-	if !f.canAccessProject(req.token, p) {
+	case !f.canAccessProject(req.token, p):
 		return nil, forbidden()
 	}
 	return p, nil
-}
-
-// findProject looks a project up the way convert_args does: each segment
-// is an id when it is all digits, a slug otherwise.
-func (f *Fake) findProject(orgSeg, projSeg string) *Project {
-	org := f.findOrganization(orgSeg)
-	if org == nil {
-		return nil
-	}
-	if id, isDecimal, ok := decimalID(projSeg); isDecimal {
-		if !ok {
-			return nil
-		}
-		for _, p := range org.projects {
-			if p.id == id {
-				return p
-			}
-		}
-		return nil
-	}
-	return org.projectBySlug(projSeg)
 }
 
 // projectRedirect handles a project segment that matches no project: if it
@@ -127,7 +107,7 @@ func (f *Fake) keyPage(req *apiRequest, keys []*Key) (*response, *linkCursors) {
 	if errResp != nil {
 		return errResp, nil
 	}
-	pg, errResp := keysetPage(keys, (*Key).InternalID, pr)
+	pg, errResp := keysetPage(keys, pr)
 	if errResp != nil {
 		return errResp, nil
 	}

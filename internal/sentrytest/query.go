@@ -99,20 +99,23 @@ func absoluteURI(prefix, path string) string {
 	return strings.TrimRight(prefix, "/") + "/" + strings.TrimLeft(path, "/")
 }
 
-// decimalID converts a path segment or parameter made of ASCII digits to
-// an id, as the API's convert_args does for segments that are not slugs.
-// ok is false when s is not all digits; values beyond int64 match nothing,
-// as out-of-range lookups do in Django.
-func decimalID(s string) (id int64, isDecimal, ok bool) {
-	if s == "" {
-		return 0, false, false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false, false
+// isDecimal reports whether a URL segment is made of ASCII digits, which
+// the API's convert_args reads as an id rather than a slug.
+func isDecimal(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+
+// byIDOrSlug finds what a URL segment or parameter names, like
+// convert_args: digits are an id (one beyond int64 matches nothing, as in
+// Django), anything else an exact slug.
+func byIDOrSlug[T interface{ idSlug() (int64, string) }](items []T, s string) (found T) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	for _, it := range items {
+		if i, slug := it.idSlug(); (isDecimal(s) && err == nil && i == id) || (!isDecimal(s) && slug == s) {
+			return it
 		}
 	}
-	var err error
-	id, err = strconv.ParseInt(s, 10, 64)
-	return id, true, err == nil
+	return found
 }
+
+func (o *Organization) idSlug() (int64, string) { return o.id, o.slug }
+func (p *Project) idSlug() (int64, string)      { return p.id, p.slug }
+func (t *Team) idSlug() (int64, string)         { return t.id, t.slug }

@@ -7,63 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 )
-
-// profileSettings gathers what differs between the two profiles.
-type profileSettings struct {
-	sdkVersion     string        // a new project's default loader version
-	loaderOptions  LoaderOptions // a new project's default loader options
-	sdkChoices     []string
-	epoch          time.Time // base of synthetic creation times
-	formatTime     func(time.Time) string
-	modern         bool // 13 DSN kinds and dynamicSdkLoaderOptions
-	scopeChallenge bool // WWW-Authenticate on insufficient-scope 403s
-	orgKeys        bool // GET /organizations/{org}/project-keys/ exists
-}
-
-var (
-	saasProfile = profileSettings{
-		sdkVersion:     "10.x",
-		loaderOptions:  LoaderOptions{HasReplay: true, HasPerformance: true},
-		sdkChoices:     []string{"10.x", "9.x", "8.x", "7.x"},
-		epoch:          time.Date(2026, 1, 29, 17, 40, 0, 0, time.UTC),
-		formatTime:     formatMicros,
-		modern:         true,
-		scopeChallenge: true,
-		orgKeys:        true,
-	}
-	legacyProfile = profileSettings{
-		sdkVersion: "4.x",
-		sdkChoices: []string{"latest", "4.x"},
-		epoch:      time.Date(2018, 9, 20, 15, 48, 0, 0, time.UTC),
-		formatTime: formatMillis,
-	}
-)
-
-func (f *Fake) profile() profileSettings {
-	if f.cfg.Profile == Legacy {
-		return legacyProfile
-	}
-	return saasProfile
-}
-
-// formatMicros renders a time like Sentry's JSON encoder today
-// (%Y-%m-%dT%H:%M:%S.%fZ, always six fractional digits).
-func formatMicros(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
-}
-
-// formatMillis renders a time like Django REST framework's encoder, which
-// old Sentry used: isoformat() cut to milliseconds, no fraction when the
-// microseconds are zero.
-func formatMillis(t time.Time) string {
-	t = t.UTC()
-	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02T15:04:05Z")
-	}
-	return t.Format("2006-01-02T15:04:05.") + fmt.Sprintf("%03d", t.Nanosecond()/1_000_000) + "Z"
-}
 
 // jsonObject is a JSON object whose members keep their order, since
 // Sentry's serializers emit fields in dict insertion order.
