@@ -17,7 +17,8 @@ const (
 	SaaS Profile = iota
 	// Legacy imitates an old self-hosted server: six DSN kinds, no loader
 	// options, small ids, a default page size of 100, no rate limiting, no
-	// insufficient-scope challenge and no organization-wide keys endpoint.
+	// insufficient-scope challenge, no organization-wide keys endpoint and
+	// the older body of a renamed project's redirect.
 	Legacy
 )
 
@@ -130,6 +131,7 @@ type profileSettings struct {
 	scopeChallenge bool // WWW-Authenticate on insufficient-scope 403s
 	orgKeys        bool // GET /organizations/{org}/project-keys/ exists
 	rateLimits     bool // the endpoints' rate limits are enforced
+	movedCode      bool // a renamed project's 302 has detail.code and message
 }
 
 var (
@@ -149,6 +151,7 @@ var (
 		sdkChoices: []string{"latest", "4.x"},
 		epoch:      time.Date(2018, 9, 20, 15, 48, 0, 0, time.UTC),
 		formatTime: formatMillis,
+		movedCode:  true,
 	}
 )
 

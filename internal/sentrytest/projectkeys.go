@@ -30,20 +30,19 @@ func (f *Fake) projectFromRequest(req *apiRequest) (*Project, *response) {
 	return p, nil
 }
 
-// projectRedirect handles a project segment that matches no project: if it
-// is a former slug the answer is 302 to the same URL with the new slug
-// (after a permission check that hides the rename from outsiders),
-// otherwise 404.
+// projectRedirect handles a project segment that matches no project, as
+// convert_args does for a renamed project: a former slug (ProjectRedirect)
+// answers 302 to the same path and query with the new slug, once the caller
+// passed the object permission check for the method (so the rename stays
+// hidden behind a 403); anything else is a 404. A project found by its id
+// is never redirected.
 func (f *Fake) projectRedirect(req *apiRequest) *response {
 	notFound := detailResponse(404, msgNotFound)
 	org := f.findOrganization(req.route.org)
-	if org == nil {
+	if org == nil || org.redirects[req.route.project] == nil {
 		return notFound
 	}
 	p := org.redirects[req.route.project]
-	if p == nil {
-		return notFound
-	}
 	if !f.canAccessProject(req.token, p) {
 		return forbidden()
 	}
@@ -58,10 +57,12 @@ func (f *Fake) projectRedirect(req *apiRequest) *response {
 	if moved == requested {
 		return notFound
 	}
-	resp := jsonResponse(302, marshalJSON(jsonObject{
-		{"slug", p.slug},
-		{"detail", jsonObject{{"extra", jsonObject{{"url", moved}, {"slug", p.slug}}}}},
-	}))
+	// ProjectMoved's body today; older servers also sent a code and message.
+	detail := jsonObject{{"extra", jsonObject{{"url", moved}, {"slug", p.slug}}}}
+	if f.profile().movedCode {
+		detail = append(jsonObject{{"code", "resource-moved"}, {"message", "Resource has been moved"}}, detail...)
+	}
+	resp := jsonResponse(302, marshalJSON(jsonObject{{"slug", p.slug}, {"detail", detail}}))
 	resp.set("Location", moved)
 	return resp
 }

@@ -149,6 +149,85 @@ func TestRenamedProjectRedirects(t *testing.T) {
 	wantStatus(t, get(t, f, keysPath), 200)
 }
 
+// TestRenamedProjectEveryMethod: every method of every project endpoint
+// answers a former slug with the 302 of its profile, after the method's
+// permission check, and changes nothing.
+func TestRenamedProjectEveryMethod(t *testing.T) {
+	for _, profile := range []Profile{SaaS, Legacy} {
+		f := New(Config{Profile: profile, RateLimit: -1})
+		k := f.AddKey(KeySpec{Label: "k"})
+		f.Project().Rename("www")
+		f.AddToken(TokenSpec{Token: "reader", Scopes: []string{"project:read"}, Role: RoleOwner, Teams: []string{"acme"}})
+		f.AddToken(TokenSpec{Token: "stranger", Scopes: AllScopes()})
+		for _, tc := range []struct{ method, path, body string }{
+			{http.MethodGet, "keys/", ""},
+			{http.MethodPost, "keys/", `{"name": "new"}`},
+			{http.MethodGet, "keys/" + k.ID() + "/", ""},
+			{http.MethodPut, "keys/" + k.ID() + "/", `{"name": "changed", "browserSdkVersion": "8.x"}`},
+			{http.MethodDelete, "keys/" + k.ID() + "/", ""},
+		} {
+			name := fmt.Sprintf("%v %s %s", profile, tc.method, tc.path)
+			r := sendJSON(t, f, tc.method, "/api/0/projects/acme/web/"+tc.path+"?x=1&y=%2F", tc.body)
+			wantURL := "/api/0/projects/acme/www/" + tc.path + "?x=1&y=%2F"
+			detail := `{"extra":{"url":"` + wantURL + `","slug":"www"}}`
+			if profile == Legacy {
+				detail = `{"code":"resource-moved","message":"Resource has been moved","extra":{"url":"` + wantURL + `","slug":"www"}}`
+			}
+			if r.status != 302 || r.first("Location") != wantURL || string(r.body) != `{"slug":"www","detail":`+detail+`}` {
+				t.Errorf("%s: %d Location %q body %s", name, r.status, r.first("Location"), r.body)
+			}
+			// Without access, or without the method's scope, a 403 hides it.
+			for auth, challenge := range map[string]bool{"Bearer stranger": false, "Bearer reader": true} {
+				r := send(t, f, tc.method, "/api/0/projects/acme/web/"+tc.path, tc.body,
+					map[string]string{"Authorization": auth, "Content-Type": "application/json"})
+				if auth == "Bearer reader" && tc.method == http.MethodGet {
+					wantStatus(t, r, 302)
+					continue
+				}
+				wantDetail(t, r, 403, msgPermissionDenied)
+				if got := r.first("WWW-Authenticate") != ""; got != (challenge && profile == SaaS) {
+					t.Errorf("%s as %s: challenge %v", name, auth, got)
+				}
+			}
+		}
+		if len(f.Project().Keys()) != 1 || k.Name() != "k" || k.Deleted() || k.BrowserSDKVersion() == "8.x" {
+			t.Errorf("%v: a redirected request changed data", profile)
+		}
+		// By numeric id there is never a redirect.
+		wantStatus(t, get(t, f, fmt.Sprintf("/api/0/projects/acme/%d/keys/%s/", f.Project().ID(), k.ID())), 200)
+	}
+}
+
+// TestRenameHistory: every former slug redirects to the current one, until
+// another project takes it; a slug taken over is then re-pointed when that
+// project is renamed in turn, as ProjectRedirect.record does.
+func TestRenameHistory(t *testing.T) {
+	f := New(Config{})
+	p := f.Project()
+	p.Rename("www")
+	p.Rename("w3")
+	for _, old := range []string{"web", "www"} {
+		if r := get(t, f, "/api/0/projects/acme/"+old+"/keys/"); r.status != 302 || r.first("Location") != "/api/0/projects/acme/w3/keys/" {
+			t.Errorf("%s: %d %q", old, r.status, r.first("Location"))
+		}
+	}
+	other := f.AddProject(ProjectSpec{Slug: "web", Teams: []string{"acme"}})
+	k := other.AddKey(KeySpec{})
+	if ids := get(t, f, keysPath).publicIDs(t); len(ids) != 1 || ids[0] != k.ID() {
+		t.Errorf("the new project's slug answers %v", ids)
+	}
+	other.Rename("api")
+	if r := get(t, f, keysPath); r.status != 302 || r.first("Location") != "/api/0/projects/acme/api/keys/" {
+		t.Errorf("re-pointed: %d %q", r.status, r.first("Location"))
+	}
+	// A project may go back to a former slug of its own.
+	p.Rename("www")
+	wantStatus(t, get(t, f, "/api/0/projects/acme/www/keys/"), 200)
+	if r := get(t, f, "/api/0/projects/acme/w3/keys/"); r.first("Location") != "/api/0/projects/acme/www/keys/" {
+		t.Errorf("w3: %d %q", r.status, r.first("Location"))
+	}
+}
+
 func TestRedirectServedUnderPathPrefix(t *testing.T) {
 	f := New(Config{PathPrefix: "/sentry/"})
 	f.Project().Rename("www")
