@@ -105,7 +105,7 @@ func (f *Fake) listOrganizationProjects(req *apiRequest) (*response, *linkCursor
 	pg := offsetPage(projects, pr)
 	items := make([]jsonObject, len(pg.items))
 	for i, p := range pg.items {
-		items[i] = f.projectObject(p, req.token)
+		items[i] = f.projectObject(p, req.token, false)
 	}
 	return jsonResponse(200, marshalJSON(items)), &linkCursors{prev: pg.prev, next: pg.next}
 }

@@ -6,6 +6,7 @@ import (
 
 // The per-project read endpoints (the writes are in keywrite.go):
 //
+//	GET /api/0/projects/{org}/{project}/                ProjectDetailsEndpoint
 //	GET /api/0/projects/{org}/{project}/keys/           ProjectKeysEndpoint
 //	GET /api/0/projects/{org}/{project}/keys/{key_id}/  ProjectKeyDetailsEndpoint
 //
@@ -122,4 +123,14 @@ func (f *Fake) getProjectKey(req *apiRequest) *response {
 		return errResp
 	}
 	return jsonResponse(200, marshalJSON(f.keyObject(k)))
+}
+
+// getProject is ProjectDetailsEndpoint.get; the fake serves no other method
+// of that endpoint.
+func (f *Fake) getProject(req *apiRequest) *response {
+	p, errResp := f.projectFromRequest(req)
+	if errResp != nil {
+		return errResp
+	}
+	return jsonResponse(200, marshalJSON(f.projectObject(p, req.token, true)))
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStatusFilter(t *testing.T) {
@@ -160,6 +161,7 @@ func TestRenamedProjectEveryMethod(t *testing.T) {
 		f.AddToken(TokenSpec{Token: "reader", Scopes: []string{"project:read"}, Role: RoleOwner, Teams: []string{"acme"}})
 		f.AddToken(TokenSpec{Token: "stranger", Scopes: AllScopes()})
 		for _, tc := range []struct{ method, path, body string }{
+			{http.MethodGet, "", ""},
 			{http.MethodGet, "keys/", ""},
 			{http.MethodPost, "keys/", `{"name": "new"}`},
 			{http.MethodGet, "keys/" + k.ID() + "/", ""},
@@ -276,6 +278,7 @@ func TestMethods(t *testing.T) {
 	}{
 		{keysPath, "GET, POST, HEAD, OPTIONS"},
 		{keyPath, "GET, PUT, DELETE, HEAD, OPTIONS"},
+		{"/api/0/projects/acme/web/", "GET, HEAD, OPTIONS"},
 		{orgKeysPath, "GET, HEAD, OPTIONS"},
 		{"/api/0/organizations/acme/projects/", "GET, HEAD, OPTIONS"},
 	}
@@ -310,5 +313,52 @@ func TestMethods(t *testing.T) {
 	wantStatus(t, r, 200)
 	if r.first("Link") == "" {
 		t.Error("HEAD has no Link header")
+	}
+}
+
+// TestProjectDetails: the project's endpoint answers the fields clients use,
+// in DetailedProjectSerializer's order with string ids, by slug or id, and
+// fails like the key endpoints.
+func TestProjectDetails(t *testing.T) {
+	for _, profile := range []Profile{SaaS, Legacy} {
+		f := New(Config{Profile: profile})
+		p := f.AddProject(ProjectSpec{Slug: "api", Name: "API", Platform: "go", Teams: []string{"acme"},
+			Created: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)})
+		org := f.Organization()
+		created := "2026-03-04T05:06:07.000000Z"
+		if profile == Legacy {
+			created = "2026-03-04T05:06:07Z"
+		}
+		want := fmt.Sprintf(`{"id":"%d","slug":"api","name":"API","platform":"go","dateCreated":"%s","isBookmarked":false,`+
+			`"isMember":true,"hasAccess":true,"team":{"id":"%[3]d","slug":"acme","name":"acme"},`+
+			`"teams":[{"id":"%[3]d","slug":"acme","name":"acme"}],"organization":{"id":"%d","slug":"acme","name":"acme"}}`,
+			p.ID(), created, f.Team().ID(), org.ID())
+		for _, path := range []string{"/api/0/projects/acme/api/", fmt.Sprintf("/api/0/projects/%d/%d/", org.ID(), p.ID())} {
+			wantBody(t, get(t, f, path), 200, want)
+		}
+		wantDetail(t, get(t, f, "/api/0/projects/acme/nope/"), 404, msgNotFound)
+		wantDetail(t, get(t, f, "/api/0/projects/nope/api/"), 404, msgNotFound)
+		p.SetActive(false)
+		wantDetail(t, get(t, f, "/api/0/projects/acme/api/"), 404, msgNotFound)
+		p.SetActive(true)
+		f.AddToken(TokenSpec{Token: "stranger", Scopes: AllScopes()})
+		wantDetail(t, getAs(t, f, "/api/0/projects/acme/api/", "Bearer stranger"), 403, msgPermissionDenied)
+		f.AddToken(TokenSpec{Token: "org", Scopes: []string{"org:read"}, Role: RoleOwner})
+		wantDetail(t, getAs(t, f, "/api/0/projects/acme/api/", "Bearer org"), 403, msgPermissionDenied)
+		// Only GET is served; other methods are refused after the scope check.
+		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+			r := sendJSON(t, f, method, "/api/0/projects/acme/api/", `{"slug": "x"}`)
+			wantDetail(t, r, 405, fmt.Sprintf("Method %q not allowed.", method))
+			if r.first("Allow") != "GET, HEAD, OPTIONS" {
+				t.Errorf("%s: Allow %q", method, r.first("Allow"))
+			}
+		}
+		if p.Slug() != "api" {
+			t.Error("a refused method changed the project")
+		}
+		p.Rename("svc")
+		if r := get(t, f, "/api/0/projects/acme/api/?a=1"); r.status != 302 || r.first("Location") != "/api/0/projects/acme/svc/?a=1" {
+			t.Errorf("%v renamed: %d %q", profile, r.status, r.first("Location"))
+		}
 	}
 }

@@ -24,6 +24,7 @@ type routeKind int
 
 const (
 	routeNone routeKind = iota
+	routeProject
 	routeProjectKeys
 	routeProjectKey
 	routeOrgProjectKeys
@@ -56,6 +57,7 @@ var (
 		http.MethodDelete: {"org:admin"},
 	}
 	endpoints = map[routeKind]endpoint{
+		routeProject:        {"project-details", "GET, HEAD, OPTIONS", projectScopeMap},
 		routeProjectKeys:    {"project-keys", "GET, POST, HEAD, OPTIONS", projectScopeMap},
 		routeProjectKey:     {"project-key-details", "GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap},
 		routeOrgProjectKeys: {"organization-project-keys", "GET, HEAD, OPTIONS", orgScopeMap},
@@ -87,6 +89,8 @@ func matchRoute(path string) route {
 		return r
 	}
 	switch {
+	case len(seg) == 3 && seg[0] == "projects":
+		r.kind, r.org, r.project = routeProject, seg[1], seg[2]
 	case len(seg) == 4 && seg[0] == "projects" && seg[3] == "keys":
 		r.kind, r.org, r.project = routeProjectKeys, seg[1], seg[2]
 	case len(seg) == 5 && seg[0] == "projects" && seg[3] == "keys":

@@ -195,35 +195,34 @@ func (f *Fake) keyList(keys []*Key) []byte {
 	return marshalJSON(items)
 }
 
-// projectObject serialises the subset of ProjectSummarySerializer the fake
-// models, in the serializer's field order. Ids are strings there.
-func (f *Fake) projectObject(p *Project, t *token) jsonObject {
+// projectObject serialises the subset of ProjectSummarySerializer (the
+// projects list) the fake models, in the serializer's field order, or with
+// details the subset of DetailedProjectSerializer (a project's endpoint).
+// Ids are strings in both.
+func (f *Fake) projectObject(p *Project, t *token, details bool) jsonObject {
 	teams := make([]jsonObject, len(p.teams))
 	for i, team := range p.teams {
-		teams[i] = jsonObject{
-			{"id", strconv.FormatInt(team.id, 10)},
-			{"slug", team.slug},
-			{"name", team.name},
-		}
+		teams[i] = jsonObject{{"id", strconv.FormatInt(team.id, 10)}, {"slug", team.slug}, {"name", team.name}}
 	}
-	var first any
+	var first, platform any
 	if len(teams) > 0 {
 		first = teams[0]
 	}
-	var platform any
 	if p.platform != "" {
 		platform = p.platform
 	}
+	id, created := strconv.FormatInt(p.id, 10), f.profile().formatTime(p.created)
+	if details {
+		return jsonObject{
+			{"id", id}, {"slug", p.slug}, {"name", p.name}, {"platform", platform}, {"dateCreated", created},
+			{"isBookmarked", false}, {"isMember", t.hasProjectMembership(p)}, {"hasAccess", t.hasProjectAccess(p)},
+			{"team", first}, {"teams", teams},
+			{"organization", jsonObject{{"id", strconv.FormatInt(p.org.id, 10)}, {"slug", p.org.slug}, {"name", p.org.name}}},
+		}
+	}
 	return jsonObject{
-		{"team", first},
-		{"teams", teams},
-		{"id", strconv.FormatInt(p.id, 10)},
-		{"name", p.name},
-		{"slug", p.slug},
-		{"isBookmarked", false},
-		{"isMember", t.hasProjectMembership(p)},
-		{"hasAccess", t.hasProjectAccess(p)},
-		{"dateCreated", f.profile().formatTime(p.created)},
+		{"team", first}, {"teams", teams}, {"id", id}, {"name", p.name}, {"slug", p.slug}, {"isBookmarked", false},
+		{"isMember", t.hasProjectMembership(p)}, {"hasAccess", t.hasProjectAccess(p)}, {"dateCreated", created},
 		{"platform", platform},
 	}
 }

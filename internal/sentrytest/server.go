@@ -228,6 +228,8 @@ func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot)
 	var resp *response
 	var pg *linkCursors
 	switch {
+	case rt.kind == routeProject:
+		resp = f.getProject(req)
 	case rt.kind == routeProjectKeys && r.Method == http.MethodPost:
 		resp = f.createProjectKey(req)
 	case rt.kind == routeProjectKeys:
