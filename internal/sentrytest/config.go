@@ -76,8 +76,9 @@ type Config struct {
 	// Seed makes generated key material, labels, timestamps and random 503s
 	// reproducible. Equal seeds and equal calls give equal data.
 	Seed uint64
-	// Now is the fake's clock: the rate limiter's and the creation time of
-	// keys made through the API. Default time.Now.
+	// Now is the fake's clock: the rate limiter's, the creation time of keys
+	// made through the API, and the end of the key stats' default window.
+	// Default time.Now.
 	Now func() time.Time
 
 	// Organization is the default organization's slug; default
@@ -95,7 +96,8 @@ type Config struct {
 	// RateLimit is the number of requests per second a caller may send to
 	// each key list (fixed one-second windows). Zero means the profile
 	// default: 40 on SaaS, none on Legacy. Negative turns rate limiting and
-	// its headers off. Legacy never rate-limits.
+	// its headers off everywhere, the key stats' 20 per second included.
+	// Legacy never rate-limits.
 	RateLimit int
 	// RateLimitKeyDetails applies RateLimit to the endpoint of one key
 	// (GET, PUT, DELETE) as well. Sentry's code gives that endpoint its

@@ -242,6 +242,7 @@ type Key struct {
 	useCase    string
 	store      bool
 	deleted    bool
+	events     []keyEvents
 }
 
 // token is the stored form of a TokenSpec.

@@ -167,6 +167,7 @@ func TestRenamedProjectEveryMethod(t *testing.T) {
 			{http.MethodGet, "keys/" + k.ID() + "/", ""},
 			{http.MethodPut, "keys/" + k.ID() + "/", `{"name": "changed", "browserSdkVersion": "8.x"}`},
 			{http.MethodDelete, "keys/" + k.ID() + "/", ""},
+			{http.MethodGet, "keys/" + k.ID() + "/stats/", ""},
 		} {
 			name := fmt.Sprintf("%v %s %s", profile, tc.method, tc.path)
 			r := sendJSON(t, f, tc.method, "/api/0/projects/acme/web/"+tc.path+"?x=1&y=%2F", tc.body)
@@ -279,6 +280,7 @@ func TestMethods(t *testing.T) {
 		{keysPath, "GET, POST, HEAD, OPTIONS"},
 		{keyPath, "GET, PUT, DELETE, HEAD, OPTIONS"},
 		{"/api/0/projects/acme/web/", "GET, HEAD, OPTIONS"},
+		{keyPath + "stats/", "GET, HEAD, OPTIONS"},
 		{orgKeysPath, "GET, HEAD, OPTIONS"},
 		{"/api/0/organizations/acme/projects/", "GET, HEAD, OPTIONS"},
 	}

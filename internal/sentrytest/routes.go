@@ -27,6 +27,7 @@ const (
 	routeProject
 	routeProjectKeys
 	routeProjectKey
+	routeKeyStats
 	routeOrgProjectKeys
 	routeOrgProjects
 )
@@ -60,6 +61,7 @@ var (
 		routeProject:        {"project-details", "GET, HEAD, OPTIONS", projectScopeMap},
 		routeProjectKeys:    {"project-keys", "GET, POST, HEAD, OPTIONS", projectScopeMap},
 		routeProjectKey:     {"project-key-details", "GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap},
+		routeKeyStats:       {"project-key-stats", "GET, HEAD, OPTIONS", projectScopeMap},
 		routeOrgProjectKeys: {"organization-project-keys", "GET, HEAD, OPTIONS", orgScopeMap},
 		routeOrgProjects:    {"organization-projects", "GET, HEAD, OPTIONS", orgScopeMap},
 	}
@@ -95,6 +97,8 @@ func matchRoute(path string) route {
 		r.kind, r.org, r.project = routeProjectKeys, seg[1], seg[2]
 	case len(seg) == 5 && seg[0] == "projects" && seg[3] == "keys":
 		r.kind, r.org, r.project, r.key = routeProjectKey, seg[1], seg[2], seg[4]
+	case len(seg) == 6 && seg[0] == "projects" && seg[3] == "keys" && seg[5] == "stats":
+		r.kind, r.org, r.project, r.key = routeKeyStats, seg[1], seg[2], seg[4]
 	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "project-keys":
 		r.kind, r.org = routeOrgProjectKeys, seg[1]
 	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "projects":
@@ -105,8 +109,9 @@ func matchRoute(path string) route {
 
 // rateLimitFor returns the per-second limit Sentry's rate limiter applies
 // to a request (0 for none) and whether the concurrent limit applies too.
-// The key lists allow 40 GETs and 40 POSTs per second; the endpoint of one
-// key is limited only when Config.RateLimitKeyDetails asks.
+// The key lists allow 40 GETs and 40 POSTs per second (or Config.RateLimit),
+// a key's stats 20 GETs; the endpoint of one key is limited only when
+// Config.RateLimitKeyDetails asks.
 func (f *Fake) rateLimitFor(rt route, method string, m modeSnapshot) (limit int, concurrent bool) {
 	if !f.profile().rateLimits || m.rateLimit < 0 {
 		return 0, false
@@ -120,6 +125,10 @@ func (f *Fake) rateLimitFor(rt route, method string, m modeSnapshot) (limit int,
 	case routeOrgProjectKeys:
 		if method == http.MethodGet {
 			return lists, true
+		}
+	case routeKeyStats:
+		if method == http.MethodGet {
+			return statsRateLimit, false
 		}
 	case routeProjectKey:
 		if f.cfg.RateLimitKeyDetails && (method == http.MethodGet || method == http.MethodPut || method == http.MethodDelete) {

@@ -240,6 +240,8 @@ func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot)
 		resp = f.deleteProjectKey(req)
 	case rt.kind == routeProjectKey:
 		resp = f.getProjectKey(req)
+	case rt.kind == routeKeyStats:
+		resp = f.keyStats(req)
 	case rt.kind == routeOrgProjectKeys:
 		resp, pg = f.listOrganizationKeys(req)
 	case rt.kind == routeOrgProjects:
