@@ -73,6 +73,10 @@ type Config struct {
 	// DefaultPerPage overrides the default page size of the two key lists
 	// (SaaS 10, Legacy 100).
 	DefaultPerPage int
+	// IgnoreKeyMaterial imitates a server whose key create does not take
+	// public and secret (Sentry has since 2016): POST drops both, unchecked,
+	// and generates the key material.
+	IgnoreKeyMaterial bool
 	// Seed makes generated key material, labels, timestamps and random 503s
 	// reproducible. Equal seeds and equal calls give equal data.
 	Seed uint64

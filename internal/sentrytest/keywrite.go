@@ -118,10 +118,13 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 		rateLimit, e = rateLimitField(rl)
 		addErrors(&errs, "rateLimit", e)
 	}
-	public, e := charField(obj["public"], 0, false, isKeyMaterial)
-	addErrors(&errs, "public", e)
-	secret, e := charField(obj["secret"], 0, false, isKeyMaterial)
-	addErrors(&errs, "secret", e)
+	var public, secret string
+	if !f.cfg.IgnoreKeyMaterial {
+		public, e = charField(obj["public"], 0, false, isKeyMaterial)
+		addErrors(&errs, "public", e)
+		secret, e = charField(obj["secret"], 0, false, isKeyMaterial)
+		addErrors(&errs, "secret", e)
+	}
 	if errs != nil {
 		return validationFailed(errs)
 	}

@@ -262,6 +262,9 @@ func TestCreateKeyMaterial(t *testing.T) {
 	// A taken value breaks the table's unique constraint: 500, nothing added.
 	wantInternalError(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "`+pub+`"}`))
 	wantInternalError(t, sendJSON(t, f, http.MethodPost, keysPath, `{"secret": "`+sec+`"}`))
+	// The columns are unique across projects.
+	other := f.AddProject(ProjectSpec{Slug: "api"}).AddKey(KeySpec{})
+	wantInternalError(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "`+other.Public()+`"}`))
 	if n := len(f.Project().Keys()); n != 1 {
 		t.Errorf("%d keys after duplicates", n)
 	}
@@ -272,6 +275,22 @@ func TestCreateKeyMaterial(t *testing.T) {
 	if !isKeyMaterial(k2.ID()) || k2.ID() == pub {
 		t.Errorf("generated %s", k2.ID())
 	}
+}
+
+// TestCreateKeyIgnoringKeyMaterial: a server that ignores public and
+// secret generates both, whatever was sent, taken or malformed.
+func TestCreateKeyIgnoringKeyMaterial(t *testing.T) {
+	const pub, sec = "5b7e0c1d9a2f4e6b8c3d1a0f7e9b2c4d", "a1c3e5f7092b4d6f8e0a2c4e6a8b0d2f"
+	f := New(Config{IgnoreKeyMaterial: true})
+	f.AddKey(KeySpec{Public: pub})
+	for _, body := range []string{`{"public": "` + pub + `", "secret": "` + sec + `"}`, `{"public": "ABC", "secret": 5}`} {
+		k := created(t, f.Project(), sendJSON(t, f, http.MethodPost, keysPath, body))
+		if k.Public() == pub || k.Secret() == sec || !isKeyMaterial(k.Public()) || !isKeyMaterial(k.Secret()) {
+			t.Errorf("%s: key material %s/%s", body, k.Public(), k.Secret())
+		}
+	}
+	// Other fields are validated as usual.
+	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "ABC", "name": 5}`), 400, `{"name":["Not a valid string."]}`)
 }
 
 // TestCreateKeyReportsEveryField: a 400 lists every failing field, in the
