@@ -23,6 +23,32 @@ type Fault struct {
 	afterProcessing bool
 	drop            bool                          // close the connection instead of answering
 	build           func(now time.Time) *response // the answer otherwise
+	hook            func()                        // run when the fault strikes
+}
+
+// Do returns the fault with fn run when the fault strikes: before its
+// answer is sent, and for the FaultProcessedThen* faults after the request
+// was processed. fn runs without the fake's lock held, so it may change the
+// fake's data at that moment, say create the key another client would
+// while a create fails. On the zero Fault, which keeps the normal answer,
+// fn runs before the request is processed. Each Do adds a function; they
+// run in turn.
+func (f Fault) Do(fn func()) Fault {
+	prev := f.hook
+	f.hook = func() {
+		if prev != nil {
+			prev()
+		}
+		fn()
+	}
+	return f
+}
+
+// strike runs the fault's hook, if any.
+func (f *Fault) strike() {
+	if f.hook != nil {
+		f.hook()
+	}
 }
 
 // ForPath restricts the fault to requests whose escaped path starts with

@@ -152,19 +152,22 @@ func dropConnection(w http.ResponseWriter) {
 // means the connection is to be dropped.
 func (f *Fake) respond(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
 	fault := f.faults.take(r.URL.EscapedPath(), r.Method)
-	if fault != nil && !fault.replaces() {
-		fault = nil // the zero Fault: a normal answer
-	}
-	if fault != nil && !fault.afterProcessing {
+	switch {
+	case fault == nil:
+		return f.process(r, body, m)
+	case !fault.replaces():
+		// The zero Fault keeps the normal answer.
+		fault.strike()
+		return f.process(r, body, m)
+	case !fault.afterProcessing:
+		fault.strike()
 		return fault.answer(f.now()), func() {}
 	}
-	resp, release := f.process(r, body, m)
-	if fault != nil {
-		// The request was handled (a POST created its key); the client
-		// gets the fault instead of the real answer.
-		resp = fault.answer(f.now())
-	}
-	return resp, release
+	// The request is handled (a POST creates its key); the client gets the
+	// fault instead of the real answer.
+	_, release := f.process(r, body, m)
+	fault.strike()
+	return fault.answer(f.now()), release
 }
 
 // process is the normal handling of a request: the proxy's random 503s,
