@@ -254,6 +254,7 @@ func TestCatchAll(t *testing.T) {
 		"/api/0/projects/acme/web/keys/x/y/",
 		"/api/0/projects/acme/web/keys", // no hint about the missing slash
 		"/api/0/internal/health/",       // no health check
+		"/_fake/rename",                 // sentry-fake's control endpoints are its own
 		"/api/0/organizations/acme/",
 		"/api/1/projects/acme/web/keys/",
 		"/",
