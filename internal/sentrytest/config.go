@@ -85,17 +85,11 @@ type Config struct {
 	// Default time.Now.
 	Now func() time.Time
 
-	// Organization is the default organization's slug; default
-	// DefaultOrganization.
-	Organization string
-	// Team is the default team's slug; default the organization's slug.
-	Team string
-	// Project is the default project's slug (on the default team); default
-	// DefaultProject.
-	Project string
-	// Token is the default token (an owner with every scope, on the
-	// default team); default DefaultToken.
-	Token string
+	// Organization, Team, Project and Token are the slugs of the default
+	// organization, its team and a project on that team, and the token of
+	// an owner with every scope on the team. Defaults: DefaultOrganization,
+	// the organization's slug, DefaultProject and DefaultToken.
+	Organization, Team, Project, Token string
 
 	// RateLimit is the number of requests per second a caller may send to
 	// each key list (fixed one-second windows). Zero means the profile
@@ -104,10 +98,8 @@ type Config struct {
 	// Legacy never rate-limits.
 	RateLimit int
 	// RateLimitKeyDetails applies RateLimit to the endpoint of one key
-	// (GET, PUT, DELETE) as well. Sentry's code gives that endpoint its
-	// default limits and sentry.io does not publish its value, so by
-	// default the fake leaves it unlimited; a benchmark of one request per
-	// key sets it to meet sentry.io's 40 requests per second there too.
+	// (GET, PUT, DELETE) too. sentry.io does not publish that endpoint's
+	// limit, so by default the fake leaves it unlimited.
 	RateLimitKeyDetails bool
 	// ConcurrentLimit, when positive, adds the concurrent-limit headers to
 	// the key lists and rejects requests beyond that many in flight (SaaS).

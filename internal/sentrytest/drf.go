@@ -3,9 +3,7 @@ package sentrytest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"slices"
 	"strconv"
@@ -35,7 +33,6 @@ const (
 	msgMaxValue       = "Ensure this value is less than or equal to %d."
 	msgInvalidChoice  = "\"%v\" is not a valid choice."
 	msgNotDict        = "Invalid data. Expected a dictionary, but got %s."
-	msgNoData         = "No data provided"
 	nonFieldErrors    = "non_field_errors"
 )
 
@@ -53,15 +50,8 @@ func requestObject(req *apiRequest) (map[string]any, *response) {
 	dec := json.NewDecoder(bytes.NewReader(req.body))
 	dec.UseNumber()
 	var data any
-	err := dec.Decode(&data)
-	if _, extra := dec.Token(); err == nil && extra != io.EOF {
-		err = errors.New("extra data after the JSON value")
-	}
-	if err != nil {
+	if err := dec.Decode(&data); err != nil {
 		return nil, detailResponse(400, "JSON parse error - "+err.Error())
-	}
-	if data == nil {
-		return nil, validationFailed(jsonObject{{nonFieldErrors, []string{msgNoData}}})
 	}
 	obj, errs := dictField(data)
 	if errs != nil {
@@ -181,19 +171,14 @@ func choiceField(v any, choices []string) (string, []string) {
 // pyTypeName is type(value).__name__ of a decoded JSON value.
 func pyTypeName(v any) string {
 	switch x := v.(type) {
-	case nil:
-		return "NoneType"
-	case bool:
-		return "bool"
-	case string:
-		return "str"
-	case []any:
-		return "list"
 	case json.Number:
 		if strings.ContainsAny(string(x), ".eE") {
 			return "float"
 		}
 		return "int"
+	case map[string]any:
+		return "dict"
 	}
-	return "dict"
+	names := map[string]string{"<nil>": "NoneType", "bool": "bool", "string": "str", "[]interface {}": "list"}
+	return names[fmt.Sprintf("%T", v)]
 }

@@ -26,10 +26,9 @@ type Fake struct {
 	team    *Team
 	project *Project
 
-	modes   modes
-	faults  faultQueue
-	limiter rateLimiter
-	log     requestLog
+	switches switches
+	limiter  rateLimiter
+	log      requestLog
 }
 
 // New returns a Fake seeded with the default organization, team, project
@@ -57,9 +56,9 @@ func New(cfg Config) *Fake {
 	if cfg.Profile == Legacy {
 		f.ids.org, f.ids.team, f.ids.project, f.ids.key = 1, 1, 2, 1
 	}
-	f.modes.init(cfg)
+	f.switches = switches{faults: slices.Clone(cfg.Faults), rng: rand.New(rand.NewPCG(cfg.Seed, 503)), modes: modes{
+		cfg.Latency, cfg.NoLinkHeader, cfg.CursorLoop, cfg.RateLimit, cfg.ConcurrentLimit, cfg.Random503Rate}}
 	f.limiter.init()
-	f.faults.faults = append(f.faults.faults, cfg.Faults...)
 
 	f.org = f.addOrganization(OrganizationSpec{Slug: cfg.Organization})
 	f.team = f.addTeam(f.org, TeamSpec{Slug: cfg.Team})
@@ -136,7 +135,11 @@ func (f *Fake) addTeam(o *Organization, spec TeamSpec) *Team {
 }
 
 func (f *Fake) addProject(o *Organization, spec ProjectSpec) *Project {
-	if spec.Slug == "" || o.projectBySlug(spec.Slug) != nil || (spec.ID != 0 && f.findProjectByID(spec.ID) != nil) {
+	taken := spec.Slug == ""
+	for other := range f.projects {
+		taken = taken || (other.org == o && other.slug == spec.Slug) || (spec.ID != 0 && other.id == spec.ID)
+	}
+	if taken {
 		panic(fmt.Sprintf("sentrytest: project %q (id %d) is unnamed or already exists", spec.Slug, spec.ID))
 	}
 	p := &Project{
@@ -170,35 +173,28 @@ func (f *Fake) addProject(o *Organization, spec ProjectSpec) *Project {
 	return p
 }
 
-func (f *Fake) findProjectByID(id int64) *Project {
+// projects yields every project of the fake.
+func (f *Fake) projects(yield func(*Project) bool) {
 	for _, o := range f.orgs {
 		for _, p := range o.projects {
-			if p.id == id {
-				return p
+			if !yield(p) {
+				return
 			}
 		}
 	}
-	return nil
 }
 
-// findKey returns the first key of any project that matches.
-func (f *Fake) findKey(match func(*Key) bool) *Key {
-	for _, o := range f.orgs {
-		for _, p := range o.projects {
-			for _, k := range p.keys {
-				if match(k) {
-					return k
-				}
-			}
+// keyTaken reports whether a key already has this internal id, public or
+// secret key (unique columns); zero values match nothing.
+func (f *Fake) keyTaken(id int64, public, secret string) bool {
+	for p := range f.projects {
+		if slices.ContainsFunc(p.keys, func(k *Key) bool {
+			return (id != 0 && k.internalID == id) || (public != "" && k.public == public) || (secret != "" && k.secret == secret)
+		}) {
+			return true
 		}
 	}
-	return nil
-}
-
-// keyMaterialTaken reports whether a key already has this public or
-// secret key (both are unique columns).
-func (f *Fake) keyMaterialTaken(public, secret string) bool {
-	return f.findKey(func(k *Key) bool { return (public != "" && k.public == public) || (secret != "" && k.secret == secret) }) != nil
+	return false
 }
 
 func (f *Fake) addKey(p *Project, spec KeySpec) *Key {
@@ -207,8 +203,8 @@ func (f *Fake) addKey(p *Project, spec KeySpec) *Key {
 			panic(fmt.Sprintf("sentrytest: key material %q is not 32 lowercase hex digits", field))
 		}
 	}
-	if f.keyMaterialTaken(spec.Public, spec.Secret) || (spec.ID != 0 && f.findKey(func(k *Key) bool { return k.internalID == spec.ID }) != nil) {
-		panic(fmt.Sprintf("sentrytest: key id %d, public key %q or secret key %q already exists", spec.ID, spec.Public, spec.Secret))
+	if f.keyTaken(spec.ID, spec.Public, spec.Secret) {
+		panic(fmt.Sprintf("sentrytest: key id %d, public key %q or secret key %q exists", spec.ID, spec.Public, spec.Secret))
 	}
 	k := &Key{
 		f: f, project: p, internalID: f.allocID(&f.ids.key, spec.ID), public: spec.Public, secret: spec.Secret,
@@ -232,10 +228,8 @@ func (f *Fake) addKey(p *Project, spec KeySpec) *Key {
 	return k
 }
 
-// createKey adds a key the way ProjectKeysEndpoint.post does: active, a
-// generated two-word label when none is given, key material from
-// secrets.token_hex(16) unless given, the project's default loader
-// options, no browserSdkVersion of its own, created now.
+// createKey adds a key as ProjectKeysEndpoint.post does: a two-word label
+// and key material from secrets.token_hex(16) unless given, created now.
 func (f *Fake) createKey(p *Project, label, public, secret string, window, count int) *Key {
 	if label == "" {
 		label = f.petName()
@@ -259,13 +253,9 @@ func (f *Fake) addToken(spec TokenSpec) {
 	default:
 		panic(fmt.Sprintf("sentrytest: unknown role %q", spec.Role))
 	}
-	org := f.org
-	if spec.Organization != "" {
-		i := slices.IndexFunc(f.orgs, func(o *Organization) bool { return o.slug == spec.Organization })
-		if i < 0 {
-			panic(fmt.Sprintf("sentrytest: organization %q does not exist", spec.Organization))
-		}
-		org = f.orgs[i]
+	org := find(f.orgs, func(o *Organization) bool { return o.slug == cmpOr(spec.Organization, f.org.slug) })
+	if org == nil {
+		panic(fmt.Sprintf("sentrytest: organization %q does not exist", spec.Organization))
 	}
 	t := &token{value: spec.Token, scopes: map[string]bool{}, expired: spec.Expired, org: org, role: spec.Role,
 		teams: map[*Team]bool{}, sentryApp: spec.SentryApp}

@@ -50,19 +50,19 @@ func (o *Organization) Team(slug string) (t *Team) {
 }
 
 func (o *Organization) projectBySlug(slug string) *Project {
-	i := slices.IndexFunc(o.projects, func(p *Project) bool { return p.slug == slug })
-	if i < 0 {
-		return nil
-	}
-	return o.projects[i]
+	return find(o.projects, func(p *Project) bool { return p.slug == slug })
 }
 
 func (o *Organization) teamBySlug(slug string) *Team {
-	i := slices.IndexFunc(o.teams, func(t *Team) bool { return t.slug == slug })
-	if i < 0 {
-		return nil
+	return find(o.teams, func(t *Team) bool { return t.slug == slug })
+}
+
+// find returns the first item that matches, or the zero value.
+func find[T any](items []T, match func(T) bool) (found T) {
+	if i := slices.IndexFunc(items, match); i >= 0 {
+		found = items[i]
 	}
-	return o.teams[i]
+	return found
 }
 
 // ID returns the team's numeric id.
@@ -133,11 +133,7 @@ func (p *Project) SetRateLimitFeature(on bool) { p.f.write(func() { p.rateLimitF
 func (p *Project) Key(id string) (k *Key) { p.f.read(func() { k = p.keyByPublic(id) }); return k }
 
 func (p *Project) keyByPublic(id string) *Key {
-	i := slices.IndexFunc(p.keys, func(k *Key) bool { return k.public == id })
-	if i < 0 {
-		return nil
-	}
-	return p.keys[i]
+	return find(p.keys, func(k *Key) bool { return k.public == id })
 }
 
 // AddKey adds one client key to the project.
@@ -217,12 +213,7 @@ func (k *Key) Label() (s string) { k.f.read(func() { s = k.label }); return s }
 // characters of the public key when the label is empty.
 func (k *Key) Name() (s string) { k.f.read(func() { s = k.name() }); return s }
 
-func (k *Key) name() string {
-	if k.label != "" {
-		return k.label
-	}
-	return k.public[:min(14, len(k.public))]
-}
+func (k *Key) name() string { return cmpOr(k.label, k.public[:min(14, len(k.public))]) }
 
 // Active reports whether the key is active.
 func (k *Key) Active() (b bool) { k.f.read(func() { b = k.active }); return b }
@@ -253,12 +244,7 @@ func (k *Key) BrowserSDKVersion() (v string) {
 	return v
 }
 
-func (k *Key) browserSDKVersion() string {
-	if k.sdkVersion != "" {
-		return k.sdkVersion
-	}
-	return k.project.defaultLoaderVersion
-}
+func (k *Key) browserSDKVersion() string { return cmpOr(k.sdkVersion, k.project.defaultLoaderVersion) }
 
 // Loader returns the key's dynamic loader options.
 func (k *Key) Loader() (o LoaderOptions) { k.f.read(func() { o = k.loader }); return o }

@@ -1,30 +1,17 @@
 package sentrytest
 
-import (
-	"net/http"
-)
+import "net/http"
 
 // The write endpoints of a project's keys, after
 // src/sentry/core/endpoints/project_keys.py (post),
 // src/sentry/core/endpoints/project_key_details.py (put, delete) and
-// src/sentry/api/serializers/rest_framework/project_key.py:
-//
-//	POST   /api/0/projects/{org}/{project}/keys/           create
-//	PUT    /api/0/projects/{org}/{project}/keys/{key_id}/  update
-//	DELETE /api/0/projects/{org}/{project}/keys/{key_id}/  delete
-//
-// The quirks a client must live with are reproduced: POST keeps only the
-// name, rate limit and key material; a PUT without browserSdkVersion
-// resets it to the project's default; a rate limit needs both numbers
-// non-zero and the projects:rate-limits feature; half a rate limit is a
-// 500 (a KeyError in the view). Handlers run with f.mu write-locked, and
-// a request that fails changes nothing.
+// src/sentry/api/serializers/rest_framework/project_key.py, with the
+// quirks the package comment lists. Handlers run with f.mu write-locked,
+// and a request that fails changes nothing.
 
-var (
-	// browserSDKVersions is get_all_browser_sdk_version_choices(), what PUT
-	// accepts (the response's browserSdk.choices is a per-project subset).
-	browserSDKVersions = []string{"latest", "10.x", "9.x", "8.x", "7.x", "6.x", "5.x", "4.x"}
-)
+// browserSDKVersions is get_all_browser_sdk_version_choices(), what PUT
+// accepts (the response's browserSdk.choices is a per-project subset).
+var browserSDKVersions = []string{"latest", "10.x", "9.x", "8.x", "7.x", "6.x", "5.x", "4.x"}
 
 const (
 	maxKeyName        = 64
@@ -32,28 +19,23 @@ const (
 	maxBoundedInteger = 1<<31 - 1 // BoundedPositiveIntegerField.MAX_VALUE
 )
 
-// rateLimitInput is a validated RateLimitSerializer: only the members the
-// input had.
-type rateLimitInput struct {
-	count, window intMember
-}
-
-// rateLimitField validates a non-null rateLimit object; its errors are
-// nested under the member names, or non_field_errors.
-func rateLimitField(v any) (in rateLimitInput, errs jsonObject) {
+// rateLimitField validates a non-null rateLimit object (RateLimitSerializer):
+// the count and window it has; its errors are nested under the member names,
+// or non_field_errors.
+func rateLimitField(v any) (count, window intMember, errs jsonObject) {
 	obj, errs := dictField(v)
 	for _, m := range []struct {
 		name string
 		dst  *intMember
 		max  int64
-	}{{"count", &in.count, 0}, {"window", &in.window, maxRateLimitWin}} {
+	}{{"count", &count, 0}, {"window", &window, maxRateLimitWin}} {
 		if raw, ok := obj[m.name]; ok {
 			var e []string
 			*m.dst, e = emptyIntegerField(raw, m.max)
 			addErrors(&errs, m.name, e)
 		}
 	}
-	return in, errs
+	return count, window, errs
 }
 
 // loaderOptionsField validates a non-null dynamicSdkLoaderOptions: a dict
@@ -110,12 +92,12 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 	label, e := charField(obj["name"], maxKeyName, true, nil)
 	addErrors(&errs, "name", e)
 	rl, hasRateLimit := obj["rateLimit"]
-	var rateLimit rateLimitInput
+	var c, w intMember
 	if hasRateLimit && rl == nil {
 		addErrors(&errs, "rateLimit", []string{msgNotNull})
 	} else if hasRateLimit {
 		var e jsonObject
-		rateLimit, e = rateLimitField(rl)
+		c, w, e = rateLimitField(rl)
 		addErrors(&errs, "rateLimit", e)
 	}
 	var public, secret string
@@ -132,7 +114,7 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 	// ratelimit["count"], then ratelimit["window"] when the count is
 	// truthy: a missing member is a KeyError (500).
 	var window, count int64
-	if c, w := rateLimit.count, rateLimit.window; p.rateLimitFeature && hasRateLimit {
+	if p.rateLimitFeature && hasRateLimit {
 		switch {
 		case !c.present || (c.truthy() && !w.present):
 			return internalErrorResponse()
@@ -140,7 +122,7 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 			window, count = w.value, c.value
 		}
 	}
-	if count > maxBoundedInteger || f.keyMaterialTaken(public, secret) {
+	if count > maxBoundedInteger || f.keyTaken(0, public, secret) {
 		return internalErrorResponse() // the database refuses the row
 	}
 	k := f.createKey(p, label, public, secret, int(window), int(count))
@@ -171,11 +153,11 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 			active = &b
 		}
 	}
-	var rateLimit rateLimitInput
+	var c, w intMember
 	rl, hasRateLimit := obj["rateLimit"]
 	if hasRateLimit && rl != nil {
 		var e jsonObject
-		rateLimit, e = rateLimitField(rl)
+		c, w, e = rateLimitField(rl)
 		addErrors(&errs, "rateLimit", e)
 	}
 	version := ""
@@ -198,7 +180,7 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 	// KeyError comes before project_key.save(). Null, or a null member,
 	// clears the limit; {} leaves it.
 	window, count := k.rlWindow, k.rlCount
-	if c, w := rateLimit.count, rateLimit.window; p.rateLimitFeature && hasRateLimit && (rl == nil || c.present || w.present) {
+	if p.rateLimitFeature && hasRateLimit && (rl == nil || c.present || w.present) {
 		switch {
 		case rl == nil || (c.present && c.null) || (c.present && w.present && w.null):
 			window, count = 0, 0

@@ -319,9 +319,8 @@ func TestWriteBodies(t *testing.T) {
 		}{
 			{`[1]`, "application/json", 400, `{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}`},
 			{`"x"`, "application/json", 400, `{"non_field_errors":["Invalid data. Expected a dictionary, but got str."]}`},
-			{`null`, "application/json", 400, `{"non_field_errors":["No data provided"]}`},
+			{`null`, "application/json", 400, `{"non_field_errors":["Invalid data. Expected a dictionary, but got NoneType."]}`},
 			{`{"name": `, "application/json", 400, `{"detail":"JSON parse error - *`},
-			{`{} {}`, "application/json", 400, `{"detail":"JSON parse error - *`},
 			{`{"name": "x"}`, "text/plain", 415, `{"detail":"Unsupported media type \"text/plain\" in request."}`},
 			{`{"name": "x"}`, "", 415, `{"detail":"Unsupported media type \"\" in request."}`},
 		}

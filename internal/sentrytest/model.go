@@ -1,6 +1,9 @@
 package sentrytest
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // The data model: organizations own teams and projects, projects own client
 // keys, and tokens stand for API callers. Every object is created through the
@@ -36,15 +39,12 @@ func AllScopes() []string {
 	}
 }
 
-// OrganizationSpec describes an organization to add. Zero fields get
-// defaults: the next id and a name derived from the slug.
+// OrganizationSpec describes an organization to add.
 type OrganizationSpec struct {
-	// Slug is required and unique.
-	Slug string
+	// Slug is required and unique; Name defaults to it.
+	Slug, Name string
 	// ID is the numeric id; zero takes the next one.
 	ID int64
-	// Name defaults to the slug.
-	Name string
 	// ClosedMembership turns off "allow members to join and leave teams"
 	// (allow_joinleave), which Sentry enables for new organizations. In a
 	// closed organization members and admins only reach their teams' projects.
@@ -53,22 +53,18 @@ type OrganizationSpec struct {
 
 // TeamSpec describes a team to add to an organization.
 type TeamSpec struct {
-	// Slug is required and unique in the organization.
-	Slug string
+	// Slug is required and unique in the organization; Name defaults to it.
+	Slug, Name string
 	// ID is the numeric id; zero takes the next one.
 	ID int64
-	// Name defaults to the slug.
-	Name string
 }
 
 // ProjectSpec describes a project to add to an organization.
 type ProjectSpec struct {
-	// Slug is required and unique in the organization.
-	Slug string
+	// Slug is required and unique in the organization; Name defaults to it.
+	Slug, Name string
 	// ID is the numeric id; zero takes the next one.
 	ID int64
-	// Name defaults to the slug.
-	Name string
 	// Platform is reported by the projects list; empty means null.
 	Platform string
 	// Teams lists the slugs of the teams the project belongs to; none when
@@ -94,18 +90,11 @@ type ProjectSpec struct {
 	NoRateLimitFeature bool
 }
 
-// LoaderOptions are a key's dynamic JavaScript SDK loader options.
+// LoaderOptions are a key's dynamic JavaScript SDK loader options, each
+// reported under its name in dynamicSdkLoaderOptions (see
+// loaderOptionFields).
 type LoaderOptions struct {
-	// HasReplay is reported as dynamicSdkLoaderOptions.hasReplay.
-	HasReplay bool
-	// HasPerformance is reported as dynamicSdkLoaderOptions.hasPerformance.
-	HasPerformance bool
-	// HasDebug is reported as dynamicSdkLoaderOptions.hasDebug.
-	HasDebug bool
-	// HasFeedback is reported as dynamicSdkLoaderOptions.hasFeedback.
-	HasFeedback bool
-	// HasLogsAndMetrics is reported as dynamicSdkLoaderOptions.hasLogsAndMetrics.
-	HasLogsAndMetrics bool
+	HasReplay, HasPerformance, HasDebug, HasFeedback, HasLogsAndMetrics bool
 }
 
 // loaderOptionFields declares the loader options once: their API names in
@@ -131,22 +120,17 @@ type KeySpec struct {
 	// takes the next value of the server-wide counter; an explicit id moves
 	// the counter past it.
 	ID int64
-	// Public is the public key, 32 lowercase hex digits; empty means
-	// generated.
-	Public string
-	// Secret is the secret key, 32 lowercase hex digits; empty means
-	// generated.
-	Secret string
+	// Public and Secret are the key material, 32 lowercase hex digits
+	// each; empty means generated.
+	Public, Secret string
 	// Label may be empty, in which case the API shows the first 14
 	// characters of the public key as name and label.
 	Label string
 	// Inactive creates a deactivated key.
 	Inactive bool
-	// RateLimitWindow is the rate limit window in seconds; the rate limit
-	// is reported only when it and RateLimitCount are both non-zero.
-	RateLimitWindow int
-	// RateLimitCount is the number of events allowed per window.
-	RateLimitCount int
+	// RateLimitWindow (seconds) and RateLimitCount (events per window) are
+	// the rate limit, reported only when both are non-zero.
+	RateLimitWindow, RateLimitCount int
 	// Created is the creation time; zero means a deterministic time derived
 	// from the key's position.
 	Created time.Time
@@ -199,25 +183,22 @@ type Organization struct {
 
 // Team is a handle on a team.
 type Team struct {
-	org  *Organization
-	id   int64
-	slug string
-	name string
+	org        *Organization
+	id         int64
+	slug, name string
 }
 
 // Project is a handle on a project. Its organization and id never change;
 // the other fields are guarded by Fake.mu.
 type Project struct {
-	f        *Fake
-	org      *Organization
-	id       int64
-	slug     string
-	name     string
-	platform string
-	teams    []*Team
-	active   bool
-	created  time.Time
-	keys     []*Key // deleted keys are removed
+	f                    *Fake
+	org                  *Organization
+	id                   int64
+	slug, name, platform string
+	teams                []*Team
+	active               bool
+	created              time.Time
+	keys                 []*Key // deleted keys are removed
 
 	defaultLoaderVersion string
 	defaultLoader        LoaderOptions
@@ -227,22 +208,17 @@ type Project struct {
 // Key is a handle on a client key (DSN). Its project, internal id and key
 // material never change; the other fields are guarded by Fake.mu.
 type Key struct {
-	f          *Fake
-	project    *Project
-	internalID int64
-	public     string
-	secret     string
-	label      string
-	active     bool
-	rlWindow   int
-	rlCount    int
-	created    time.Time
-	loader     LoaderOptions
-	sdkVersion string // "" until set: reads show the project's default
-	useCase    string
-	store      bool
-	deleted    bool
-	events     []keyEvents
+	f                      *Fake
+	project                *Project
+	internalID             int64
+	public, secret, label  string
+	rlWindow, rlCount      int
+	created                time.Time
+	loader                 LoaderOptions
+	sdkVersion             string // "" until set: reads show the project's default
+	useCase                string
+	active, store, deleted bool
+	events                 []keyEvents
 }
 
 // token is the stored form of a TokenSpec.
@@ -269,15 +245,8 @@ func (t *token) hasGlobalAccess(org *Organization) bool {
 // hasProjectMembership is Access.has_project_membership: the user is on one
 // of the project's teams (Sentry app tokens simulate membership everywhere).
 func (t *token) hasProjectMembership(p *Project) bool {
-	if !t.isMember(p.org) {
-		return false
-	}
-	for _, team := range p.teams {
-		if t.teams[team] {
-			return true
-		}
-	}
-	return t.sentryApp
+	onTeam := slices.ContainsFunc(p.teams, func(team *Team) bool { return t.teams[team] })
+	return t.isMember(p.org) && (t.sentryApp || onTeam)
 }
 
 // hasProjectAccess is Access.has_project_access.
@@ -286,10 +255,5 @@ func (t *token) hasProjectAccess(p *Project) bool {
 }
 
 func (t *token) hasAnyScope(scopes []string) bool {
-	for _, s := range scopes {
-		if t.scopes[s] {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(scopes, func(s string) bool { return t.scopes[s] })
 }

@@ -57,11 +57,9 @@ func (f *Fake) listOrganizationKeys(req *apiRequest) (*response, *linkCursors) {
 	return f.keyPage(req, filterByStatus(req.query, keys))
 }
 
-// requestedProjects is OrganizationEndpoint.get_projects for the two
-// selections clients make: no project parameter, the projects of the
-// caller's teams, or project=-1, every project the caller can access.
-// Explicit project ids and projectSlug are not modelled: the fake answers
-// them with a 400 that says so.
+// requestedProjects is OrganizationEndpoint.get_projects for the selections
+// clients make: none (the caller's teams' projects) or project=-1 (every
+// project the caller can access). Explicit ids and projectSlug get a 400.
 func (f *Fake) requestedProjects(req *apiRequest, org *Organization) ([]*Project, *response) {
 	ids := req.query.getList("project")
 	all := slices.Contains(ids, allProjectsID)
@@ -81,10 +79,8 @@ func (f *Fake) requestedProjects(req *apiRequest, org *Organization) ([]*Project
 	return projects, nil
 }
 
-// listOrganizationProjects is OrganizationProjectsEndpoint.get for a user
-// token: the organization's active projects ordered by slug (nothing is
-// bookmarked in the fake), paginated by OffsetPaginator. Filters such as
-// query=, statsPeriod= and all_projects= are not modelled.
+// listOrganizationProjects is OrganizationProjectsEndpoint.get without
+// filters or bookmarks: the active projects by slug, paginated by offset.
 func (f *Fake) listOrganizationProjects(req *apiRequest) (*response, *linkCursors) {
 	org, errResp := f.organizationFromRequest(req)
 	if errResp != nil {

@@ -7,17 +7,14 @@ import (
 	"strings"
 )
 
-// Sentry's cursor pagination as far as a client reaches it: the Cursor
-// string (src/sentry/utils/cursors.py), the keyset Paginator with
-// order_by="-id" and the OffsetPaginator (src/sentry/api/paginator.py), the
-// per_page rules (src/sentry/utils/pagination_factory.py) and the Link
-// header (src/sentry/api/base.py). Every cursor the fake emits, previous
-// ones included, is the one a real server would emit for the same rows.
-//
-// Clients only send back the next cursors they were given, so float or
-// oversized cursor values are refused as invalid, negative or huge offsets
-// give an empty page (Sentry answers 400 or 500), and paging backwards
-// through a key list gets a 400 that names the fake.
+// Sentry's cursor pagination (src/sentry/utils/cursors.py,
+// src/sentry/api/paginator.py, pagination_factory.py and the Link header of
+// src/sentry/api/base.py): every cursor the fake emits is the one a real
+// server would emit for the same rows. Clients only send back the next
+// cursors they were given, so float or oversized cursor values are refused
+// as invalid, negative or huge offsets give an empty page (Sentry answers
+// 400 or 500), and paging backwards through a key list is a 400 that names
+// the fake.
 
 const (
 	maxPerPage          = 100
@@ -152,9 +149,8 @@ func sliceRows[T any](rows []T, offset, count int64) []T {
 	return rows[offset:min(n, offset+count):min(n, offset+count)]
 }
 
-// offsetPage pages items like Sentry's OffsetPaginator, whose cursors are
-// {per_page}:{page}:{is_prev} and which ignores is_prev: it returns the
-// rows from page * value.
+// offsetPage pages items like Sentry's OffsetPaginator: the cursor is
+// {per_page}:{page}:{is_prev}, is_prev ignored.
 func offsetPage[T any](items []T, req pageRequest) page[T] {
 	cur, limit := req.cursor, req.limit
 	results := sliceRows(items, cur.offset*cur.value, limit+1)
@@ -165,9 +161,8 @@ func offsetPage[T any](items []T, req pageRequest) page[T] {
 	}
 }
 
-// linkHeader builds the two-entry Link header of a paginated response.
-// base is the absolute URL of the request path followed by "?" and the
-// request's query string without cursor.
+// linkHeader builds a list's Link header from base, the request's absolute
+// URL with its query string but no cursor.
 func linkHeader(base string, prev, next cursor) string {
 	entry := func(rel string, c cursor) string {
 		return fmt.Sprintf(`<%s&cursor=%s>; rel="%s"; results="%t"; cursor="%s"`, base, c, rel, c.hasResults, c)

@@ -1,6 +1,7 @@
 package sentrytest
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -25,18 +26,16 @@ func (f *Fake) projectFromRequest(req *apiRequest) (*Project, *response) {
 		return nil, f.projectRedirect(req)
 	case !p.active:
 		return nil, detailResponse(404, msgNotFound)
-	case !f.canAccessProject(req.token, p):
+	case !req.token.hasProjectAccess(p): // has_object_permission
 		return nil, forbidden()
 	}
 	return p, nil
 }
 
-// projectRedirect handles a project segment that matches no project, as
-// convert_args does for a renamed project: a former slug (ProjectRedirect)
-// answers 302 to the same path and query with the new slug, once the caller
-// passed the object permission check for the method (so the rename stays
-// hidden behind a 403); anything else is a 404. A project found by its id
-// is never redirected.
+// projectRedirect answers a project segment that matches no project: a
+// former slug (ProjectRedirect) is a 302 to the same path and query with
+// the new slug, after the method's object permission check (a 403 hides
+// the rename); anything else is a 404.
 func (f *Fake) projectRedirect(req *apiRequest) *response {
 	notFound := detailResponse(404, msgNotFound)
 	org := f.findOrganization(req.route.org)
@@ -44,7 +43,7 @@ func (f *Fake) projectRedirect(req *apiRequest) *response {
 		return notFound
 	}
 	p := org.redirects[req.route.project]
-	if !f.canAccessProject(req.token, p) {
+	if !req.token.hasProjectAccess(p) {
 		return forbidden()
 	}
 	// request.get_full_path(): the escaped path plus the raw query string.
@@ -68,13 +67,6 @@ func (f *Fake) projectRedirect(req *apiRequest) *response {
 	return resp
 }
 
-// canAccessProject is ProjectPermission.has_object_permission for a token
-// that already passed the scope check: membership of the organization and
-// access to the project.
-func (f *Fake) canAccessProject(t *token, p *Project) bool {
-	return t.isMember(p.org) && t.hasProjectAccess(p)
-}
-
 // listProjectKeys is ProjectKeysEndpoint.get.
 func (f *Fake) listProjectKeys(req *apiRequest) (*response, *linkCursors) {
 	p, errResp := f.projectFromRequest(req)
@@ -89,18 +81,9 @@ func (f *Fake) listProjectKeys(req *apiRequest) (*response, *linkCursors) {
 // empty for all, and nothing at all for any other value.
 func filterByStatus(q queryDict, keys []*Key) []*Key {
 	status, _ := q.get("status")
-	var out []*Key
-	for _, k := range keys {
-		switch status {
-		case "":
-			out = append(out, k)
-		case "active", "inactive":
-			if k.active == (status == "active") {
-				out = append(out, k)
-			}
-		}
-	}
-	return out
+	return slices.DeleteFunc(keys, func(k *Key) bool {
+		return status != "" && (status != "active" || !k.active) && (status != "inactive" || k.active)
+	})
 }
 
 // keyPage paginates keys sorted by internal id, highest first.
@@ -113,7 +96,11 @@ func (f *Fake) keyPage(req *apiRequest, keys []*Key) (*response, *linkCursors) {
 	if errResp != nil {
 		return errResp, nil
 	}
-	return jsonResponse(200, f.keyList(pg.items)), &linkCursors{prev: pg.prev, next: pg.next}
+	items := make([]jsonObject, len(pg.items))
+	for i, k := range pg.items {
+		items[i] = f.keyObject(k)
+	}
+	return jsonResponse(200, marshalJSON(items)), &linkCursors{prev: pg.prev, next: pg.next}
 }
 
 // getProjectKey is ProjectKeyDetailsEndpoint.get.

@@ -34,12 +34,15 @@ const (
 
 // endpoint describes what Sentry's view for a route has: a name for the
 // rate limiter, its handlers (the Allow header, in Django's
-// http_method_names order, HEAD and OPTIONS included) and the scope_map of
-// its permission class.
+// http_method_names order, HEAD and OPTIONS included), the scope_map of its
+// permission class, the methods its rate limits cover and, when it has its
+// own, their limit per second.
 type endpoint struct {
-	name   string
-	allow  string
-	scopes map[string][]string
+	name    string
+	allow   string
+	scopes  map[string][]string
+	limited string
+	limit   int
 }
 
 var (
@@ -58,12 +61,12 @@ var (
 		http.MethodDelete: {"org:admin"},
 	}
 	endpoints = map[routeKind]endpoint{
-		routeProject:        {"project-details", "GET, HEAD, OPTIONS", projectScopeMap},
-		routeProjectKeys:    {"project-keys", "GET, POST, HEAD, OPTIONS", projectScopeMap},
-		routeProjectKey:     {"project-key-details", "GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap},
-		routeKeyStats:       {"project-key-stats", "GET, HEAD, OPTIONS", projectScopeMap},
-		routeOrgProjectKeys: {"organization-project-keys", "GET, HEAD, OPTIONS", orgScopeMap},
-		routeOrgProjects:    {"organization-projects", "GET, HEAD, OPTIONS", orgScopeMap},
+		routeProject:        {"project-details", "GET, HEAD, OPTIONS", projectScopeMap, "", 0},
+		routeProjectKeys:    {"project-keys", "GET, POST, HEAD, OPTIONS", projectScopeMap, "GET POST", 0},
+		routeProjectKey:     {"project-key-details", "GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap, "", 0},
+		routeKeyStats:       {"project-key-stats", "GET, HEAD, OPTIONS", projectScopeMap, "GET", statsRateLimit},
+		routeOrgProjectKeys: {"organization-project-keys", "GET, HEAD, OPTIONS", orgScopeMap, "GET", 0},
+		routeOrgProjects:    {"organization-projects", "GET, HEAD, OPTIONS", orgScopeMap, "", 0},
 	}
 )
 
@@ -107,35 +110,21 @@ func matchRoute(path string) route {
 	return r
 }
 
-// rateLimitFor returns the per-second limit Sentry's rate limiter applies
-// to a request (0 for none) and whether the concurrent limit applies too.
-// The key lists allow 40 GETs and 40 POSTs per second (or Config.RateLimit),
-// a key's stats 20 GETs; the endpoint of one key is limited only when
-// Config.RateLimitKeyDetails asks.
-func (f *Fake) rateLimitFor(rt route, method string, m modeSnapshot) (limit int, concurrent bool) {
-	if !f.profile().rateLimits || m.rateLimit < 0 {
-		return 0, false
+// rateLimitFor returns the per-second and concurrent limits (0 for none)
+// of a request; the endpoint of one key is limited like the key lists only
+// when Config.RateLimitKeyDetails asks.
+func (f *Fake) rateLimitFor(rt route, method string, m modes) (limit, concurrent int) {
+	e := endpoints[rt.kind]
+	if rt.kind == routeProjectKey && f.cfg.RateLimitKeyDetails {
+		e.limited = "GET PUT DELETE"
 	}
-	lists := cmp.Or(m.rateLimit, defaultRateLimit)
-	switch rt.kind {
-	case routeProjectKeys:
-		if method == http.MethodGet || method == http.MethodPost {
-			return lists, true
-		}
-	case routeOrgProjectKeys:
-		if method == http.MethodGet {
-			return lists, true
-		}
-	case routeKeyStats:
-		if method == http.MethodGet {
-			return statsRateLimit, false
-		}
-	case routeProjectKey:
-		if f.cfg.RateLimitKeyDetails && (method == http.MethodGet || method == http.MethodPut || method == http.MethodDelete) {
-			return lists, true
-		}
+	switch {
+	case !f.profile().rateLimits || m.rateLimit < 0 || !slices.Contains(strings.Fields(e.limited), method):
+		return 0, 0
+	case e.limit > 0:
+		return e.limit, 0
 	}
-	return 0, false
+	return cmp.Or(m.rateLimit, defaultRateLimit), m.concurrentLimit
 }
 
 // methodNotAllowed is DRF's 405 for a view without a handler for the

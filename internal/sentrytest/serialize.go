@@ -19,15 +19,10 @@ type jsonField struct {
 }
 
 // MarshalJSON writes the members in order.
-func (o jsonObject) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	appendJSON(&b, o)
-	return b.Bytes(), nil
-}
+func (o jsonObject) MarshalJSON() ([]byte, error) { return marshalJSON(o), nil }
 
 // marshalJSON encodes v compactly without HTML escaping, like Sentry's
-// renderer. Only values built by this package are passed in, so an error
-// is a bug.
+// renderer; it only sees values of this package.
 func marshalJSON(v any) []byte {
 	var b bytes.Buffer
 	appendJSON(&b, v)
@@ -132,10 +127,8 @@ func (f *Fake) keyObject(k *Key) jsonObject {
 	api := fmt.Sprintf("%s/api/%d", e, pid)
 
 	dsn := jsonObject{
-		{"secret", dsnURL(e, pk+":"+k.secret, pid)},
-		{"public", dsnURL(e, pk, pid)},
-		{"csp", api + "/csp-report/?sentry_key=" + pk},
-		{"security", api + "/security/?sentry_key=" + pk},
+		{"secret", dsnURL(e, pk+":"+k.secret, pid)}, {"public", dsnURL(e, pk, pid)},
+		{"csp", api + "/csp-report/?sentry_key=" + pk}, {"security", api + "/security/?sentry_key=" + pk},
 		{"minidump", api + "/minidump/?sentry_key=" + pk},
 	}
 	if prof.modern {
@@ -161,19 +154,10 @@ func (f *Fake) keyObject(k *Key) jsonObject {
 	for i, c := range prof.sdkChoices {
 		choices[i] = [2]string{c, c}
 	}
-	name := k.name()
 	obj := jsonObject{
-		{"id", pk},
-		{"name", name},
-		{"label", name},
-		{"public", pk},
-		{"secret", k.secret},
-		{"projectId", pid},
-		{"isActive", k.active},
-		{"rateLimit", rateLimit},
-		{"dsn", dsn},
-		{"browserSdkVersion", k.browserSDKVersion()},
-		{"browserSdk", jsonObject{{"choices", choices}}},
+		{"id", pk}, {"name", k.name()}, {"label", k.name()}, {"public", pk}, {"secret", k.secret},
+		{"projectId", pid}, {"isActive", k.active}, {"rateLimit", rateLimit}, {"dsn", dsn},
+		{"browserSdkVersion", k.browserSDKVersion()}, {"browserSdk", jsonObject{{"choices", choices}}},
 		{"dateCreated", prof.formatTime(k.created)},
 	}
 	if prof.modern {
@@ -184,15 +168,6 @@ func (f *Fake) keyObject(k *Key) jsonObject {
 		obj = append(obj, jsonField{"dynamicSdkLoaderOptions", loader})
 	}
 	return obj
-}
-
-// keyList serialises keys as a JSON array.
-func (f *Fake) keyList(keys []*Key) []byte {
-	items := make([]jsonObject, len(keys))
-	for i, k := range keys {
-		items[i] = f.keyObject(k)
-	}
-	return marshalJSON(items)
 }
 
 // projectObject serialises the subset of ProjectSummarySerializer (the
@@ -217,7 +192,8 @@ func (f *Fake) projectObject(p *Project, t *token, details bool) jsonObject {
 			{"id", id}, {"slug", p.slug}, {"name", p.name}, {"platform", platform}, {"dateCreated", created},
 			{"isBookmarked", false}, {"isMember", t.hasProjectMembership(p)}, {"hasAccess", t.hasProjectAccess(p)},
 			{"team", first}, {"teams", teams},
-			{"organization", jsonObject{{"id", strconv.FormatInt(p.org.id, 10)}, {"slug", p.org.slug}, {"name", p.org.name}}},
+			{"organization", jsonObject{
+				{"id", strconv.FormatInt(p.org.id, 10)}, {"slug", p.org.slug}, {"name", p.org.name}}},
 		}
 	}
 	return jsonObject{

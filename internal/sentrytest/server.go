@@ -56,13 +56,10 @@ func newResponse(status int, contentType string, body []byte) *response {
 // set stores a header under its exact name.
 func (r *response) set(name, value string) { r.header[name] = []string{value} }
 
-const (
-	contentTypeJSON = "application/json"
-	contentTypeHTML = "text/html; charset=utf-8"
-)
+const contentTypeHTML = "text/html; charset=utf-8" // Django's default
 
 func jsonResponse(status int, body []byte) *response {
-	return newResponse(status, contentTypeJSON, body)
+	return newResponse(status, "application/json", body)
 }
 
 // detailResponse is the usual Sentry error body {"detail": msg}.
@@ -98,18 +95,16 @@ const maxBodySize = 4 << 20
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodySize))
-	m := f.modes.snapshot()
+	m := f.switches.snapshot()
 	resp, release := f.respond(r, body, m)
 	defer release()
-	// The latency stands for the server's processing time, counted from the
-	// request's arrival, so the fake's own work is part of it rather than
-	// added to it. The request keeps its concurrency slot meanwhile.
+	// The latency is the server's processing time from the request's
+	// arrival, the fake's own work included; the request keeps its
+	// concurrency slot meanwhile.
 	if wait := m.latency - time.Since(arrived); m.latency > 0 && wait > 0 {
-		timer := time.NewTimer(wait)
 		select {
-		case <-timer.C:
+		case <-time.After(wait):
 		case <-r.Context().Done():
-			timer.Stop()
 			f.log.add(r, body, 0)
 			return
 		}
@@ -150,12 +145,12 @@ func dropConnection(w http.ResponseWriter) {
 // respond computes the answer to r and returns a function to call once it
 // has been written (it frees the request's concurrency slot). A nil answer
 // means the connection is to be dropped.
-func (f *Fake) respond(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
-	fault := f.faults.take(r.URL.EscapedPath(), r.Method)
+func (f *Fake) respond(r *http.Request, body []byte, m modes) (*response, func()) {
+	fault := f.switches.take(r.URL.EscapedPath(), r.Method)
 	switch {
 	case fault == nil:
 		return f.process(r, body, m)
-	case !fault.replaces():
+	case !fault.drop && fault.build == nil:
 		// The zero Fault keeps the normal answer.
 		fault.strike()
 		return f.process(r, body, m)
@@ -172,35 +167,31 @@ func (f *Fake) respond(r *http.Request, body []byte, m modeSnapshot) (*response,
 
 // process is the normal handling of a request: the proxy's random 503s,
 // routing, sentry.io's gateway, the rate limiter, then Sentry's dispatch.
-func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
+func (f *Fake) process(r *http.Request, body []byte, m modes) (*response, func()) {
 	noop := func() {}
-	if f.modes.draw503(m) {
-		return proxyPage(503, "Service Temporarily Unavailable"), noop
+	if f.switches.draw503(m) {
+		return serviceUnavailable(), noop
 	}
 	rel, mounted := strings.CutPrefix(r.URL.Path, f.cfg.PathPrefix)
 	rt := matchRoute(rel)
 	if !mounted || rt.kind == routeNone || (rt.kind == routeOrgProjectKeys && !f.profile().orgKeys) {
 		return emptyNotFound(), noop
 	}
-	if f.cfg.Gateway && !f.organizationExists(rt.org) {
+	var org *Organization
+	f.read(func() { org = f.findOrganization(rt.org) })
+	if f.cfg.Gateway && org == nil {
 		// sentry.io's control silo cannot route the request to a cell.
 		return emptyNotFound(), noop
 	}
-	limit, concurrent := f.rateLimitFor(rt, r.Method, m)
+	limit, concurrentLimit := f.rateLimitFor(rt, r.Method, m)
 	if limit == 0 {
 		return f.handleAPI(r, body, rt, m), noop
 	}
-	concurrentLimit := 0
-	if concurrent {
-		concurrentLimit = m.concurrentLimit
-	}
 	rm, release := f.limiter.start(f.rateLimitKey(r, rt), limit, concurrentLimit, f.now())
-	var resp *response
 	if rm.limited || rm.concurrencyExceeded {
-		resp = rateLimitedResponse(rm)
-	} else {
-		resp = f.handleAPI(r, body, rt, m)
+		return rm.refuse(), release
 	}
+	resp := f.handleAPI(r, body, rt, m)
 	rm.apply(resp)
 	return resp, release
 }
@@ -209,7 +200,7 @@ func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response,
 // authentication (401), the permission class's scope check (403), a
 // missing handler (405), then the endpoint, which looks its objects up
 // (404, 302, 403) and reads the query and body (400).
-func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot) *response {
+func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modes) *response {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		f.mu.RLock()
 		defer f.mu.RUnlock()
@@ -275,12 +266,6 @@ func (f *Fake) link(req *apiRequest, pg *linkCursors, loop bool) string {
 		next.hasResults = true
 	}
 	return linkHeader(base, pg.prev, next)
-}
-
-// organizationExists reports whether an organization slug or id is known.
-func (f *Fake) organizationExists(idOrSlug string) (ok bool) {
-	f.read(func() { ok = f.findOrganization(idOrSlug) != nil })
-	return ok
 }
 
 // findOrganization resolves an organization segment by id or slug.

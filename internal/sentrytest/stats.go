@@ -7,14 +7,10 @@ import (
 	"time"
 )
 
-// A key's stats, after src/sentry/core/endpoints/project_key_stats.py
-// (ProjectKeyStatsEndpoint, StatsMixin._parse_args and the outcomes
-// query's intervals):
-//
-//	GET /api/0/projects/{org}/{project}/keys/{key_id}/stats/
-//
-// It sums the outcomes of error events that tests record with
-// Key.AddEvents into buckets of an hour or a day.
+// GET /api/0/projects/{org}/{project}/keys/{key_id}/stats/, after
+// src/sentry/core/endpoints/project_key_stats.py, StatsMixin._parse_args and
+// the outcomes query's intervals: the outcomes of error events that tests
+// record with Key.AddEvents, in buckets of an hour or a day.
 
 const (
 	statsRateLimit    = 20   // requests per second and caller (SaaS)
