@@ -30,15 +30,12 @@ const (
 // bearerParts splits the Authorization header like Python's bytes.split()
 // and reports whether it uses the Bearer scheme.
 func bearerParts(r *http.Request) ([]string, bool) {
-	parts := strings.FieldsFunc(r.Header.Get("Authorization"), func(c rune) bool {
-		return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
-	})
+	parts := strings.Fields(r.Header.Get("Authorization"))
 	return parts, len(parts) > 0 && strings.EqualFold(parts[0], "bearer")
 }
 
-// authenticate identifies the caller. The caller must hold f.mu. Every
-// endpoint of the fake requires authentication, so a request without
-// credentials gets DRF's NotAuthenticated 401.
+// authenticate identifies the caller (under f.mu). Every endpoint needs
+// authentication: no credentials is DRF's NotAuthenticated 401.
 func (f *Fake) authenticate(r *http.Request) (*token, *response) {
 	parts, bearer := bearerParts(r)
 	switch {
@@ -68,9 +65,7 @@ func unauthorized(msg string) *response {
 }
 
 // forbidden is the 403 of an object permission check.
-func forbidden() *response {
-	return detailResponse(403, msgPermissionDenied)
-}
+func forbidden() *response { return detailResponse(403, msgPermissionDenied) }
 
 // requireScope is ScopedPermission.has_permission: the token needs one of
 // the scopes the permission class allows for the method. sentry.io adds an
@@ -92,27 +87,17 @@ func (f *Fake) requireScope(t *token, scopes []string) *response {
 // token when it is valid, else the client address (Sentry falls back to the
 // IP when it cannot identify a user).
 func (f *Fake) rateLimitKey(r *http.Request, rt route) string {
-	caller := ""
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	caller := "ip:" + host
 	if parts, bearer := bearerParts(r); bearer && len(parts) == 2 {
-		f.mu.RLock()
-		if t := f.tokens[parts[1]]; t != nil && !t.expired {
-			caller = "token:" + t.value
-		}
-		f.mu.RUnlock()
+		f.read(func() {
+			if t := f.tokens[parts[1]]; t != nil && !t.expired {
+				caller = "token:" + t.value
+			}
+		})
 	}
-	if caller == "" {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		caller = "ip:" + host
-	}
-	return caller + "|" + routeNames[rt.kind] + "|" + r.Method
-}
-
-var routeNames = map[routeKind]string{
-	routeProjectKeys:    "project-keys",
-	routeProjectKey:     "project-key-details",
-	routeOrgProjectKeys: "organization-project-keys",
-	routeOrgProjects:    "organization-projects",
+	return caller + "|" + endpoints[rt.kind].name + "|" + r.Method
 }

@@ -264,6 +264,7 @@ func TestSetupPanics(t *testing.T) {
 	k := f.AddKey(KeySpec{ID: 5})
 	mustPanic("duplicate key id", func() { f.AddKey(KeySpec{ID: 5}) })
 	mustPanic("duplicate public key", func() { f.AddKey(KeySpec{Public: k.Public()}) })
+	mustPanic("rename to nothing", func() { f.Project().Rename("") })
 	mustPanic("rename onto a live slug", func() {
 		f.AddProject(ProjectSpec{Slug: "api"})
 		f.Project().Rename("api")

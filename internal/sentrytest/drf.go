@@ -3,12 +3,8 @@ package sentrytest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"math"
 	"mime"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,9 +13,12 @@ import (
 )
 
 // Django REST framework's request parsing and the field types of the key
-// serializers (rest_framework/fields.py, serializers.py), as far as
-// ProjectKeyPostSerializer and ProjectKeyPutSerializer use them. A field
-// validator returns the field's error list, nil when the value is valid.
+// serializers (rest_framework/fields.py, serializers.py), for the JSON a
+// typed client sends: strings are strings, booleans are true and false,
+// integers are JSON integers. DRF's coercions of other types (numbers as
+// names, "yes" as a boolean, "5.0" as an integer) are left out: such input
+// fails validation here. A field validator returns the field's error list,
+// nil when the value is valid.
 
 const (
 	msgNotNull        = "This field may not be null."
@@ -30,20 +29,17 @@ const (
 	msgPattern        = "This value does not match the required pattern."
 	msgNotBoolean     = "Must be a valid boolean."
 	msgNotInteger     = "A valid integer is required."
-	msgStringTooLarge = "String value too large."
 	msgMinValue       = "Ensure this value is greater than or equal to %d."
 	msgMaxValue       = "Ensure this value is less than or equal to %d."
-	msgInvalidChoice  = "\"%s\" is not a valid choice."
+	msgInvalidChoice  = "\"%v\" is not a valid choice."
 	msgNotDict        = "Invalid data. Expected a dictionary, but got %s."
-	msgNoData         = "No data provided"
 	nonFieldErrors    = "non_field_errors"
 )
 
-// requestData is request.data as DRF's parsers give it: an empty body is
-// an empty dict whatever its type; JSON is decoded with numbers kept
-// exact; other media types are refused (Sentry would also parse form
-// bodies, which no API client sends).
-func requestData(req *apiRequest) (any, *response) {
+// requestObject is request.data as a serializer checks it: an empty body is
+// an empty dict; a JSON body must be an object; other media types are
+// refused (Sentry would also parse form bodies, which no API client sends).
+func requestObject(req *apiRequest) (map[string]any, *response) {
 	if len(req.body) == 0 {
 		return map[string]any{}, nil
 	}
@@ -54,28 +50,23 @@ func requestData(req *apiRequest) (any, *response) {
 	dec := json.NewDecoder(bytes.NewReader(req.body))
 	dec.UseNumber()
 	var data any
-	err := dec.Decode(&data)
-	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("extra data after the JSON value")
-		}
-	}
-	if err != nil {
+	if err := dec.Decode(&data); err != nil {
 		return nil, detailResponse(400, "JSON parse error - "+err.Error())
 	}
-	return data, nil
+	obj, errs := dictField(data)
+	if errs != nil {
+		return nil, validationFailed(errs)
+	}
+	return obj, nil
 }
 
-// rootObject is a serializer's check of its input: a dict, else a 400
-// with non_field_errors.
-func rootObject(data any) (map[string]any, *response) {
-	switch x := data.(type) {
-	case map[string]any:
-		return x, nil
-	case nil:
-		return nil, validationFailed(jsonObject{{nonFieldErrors, []string{msgNoData}}})
+// dictField checks that a serializer's input (or a nested serializer's) is
+// a dict; its errors are the serializer's, under non_field_errors.
+func dictField(v any) (map[string]any, jsonObject) {
+	if obj, ok := v.(map[string]any); ok {
+		return obj, nil
 	}
-	return nil, validationFailed(jsonObject{{nonFieldErrors, []string{fmt.Sprintf(msgNotDict, pyTypeName(data))}}})
+	return nil, jsonObject{{nonFieldErrors, []string{fmt.Sprintf(msgNotDict, pyTypeName(v))}}}
 }
 
 // validationFailed is the 400 with serializer.errors.
@@ -86,23 +77,22 @@ func validationFailed(errs jsonObject) *response {
 // charField validates a CharField with allow_null and trim_whitespace. It
 // returns the trimmed value ("" for null) and the errors. maxLength 0
 // means no limit; pattern, when set, is a RegexField's.
-func charField(v any, maxLength int, allowBlank bool, pattern func(string) bool) (value string, errs []string) {
+func charField(v any, maxLength int, allowBlank bool, pattern func(string) bool) (string, []string) {
 	if v == nil {
 		return "", nil
 	}
-	// run_validation: blank input skips the other checks.
-	if strings.TrimFunc(pyStr(v), isPySpace) == "" {
+	s, ok := v.(string)
+	if !ok {
+		return "", []string{msgNotString}
+	}
+	value := strings.TrimFunc(s, isPySpace)
+	if value == "" {
 		if !allowBlank {
 			return "", []string{msgNotBlank}
 		}
 		return "", nil
 	}
-	switch v.(type) {
-	case string, json.Number:
-	default:
-		return "", []string{msgNotString}
-	}
-	value = strings.TrimFunc(pyStr(v), isPySpace)
+	var errs []string
 	if maxLength > 0 && utf8.RuneCountInString(value) > maxLength {
 		errs = append(errs, fmt.Sprintf(msgMaxLength, maxLength))
 	}
@@ -120,30 +110,13 @@ func isPySpace(r rune) bool {
 	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
 }
 
-var (
-	drfTrue  = []string{"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
-	drfFalse = []string{"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
-)
-
-// booleanField validates a BooleanField without allow_null: true and
-// false, their usual spellings as strings, and the numbers 1 and 0.
+// booleanField validates a BooleanField without allow_null.
 func booleanField(v any) (bool, []string) {
 	switch x := v.(type) {
 	case nil:
 		return false, []string{msgNotNull}
 	case bool:
 		return x, nil
-	case string:
-		switch {
-		case slices.Contains(drfTrue, x):
-			return true, nil
-		case slices.Contains(drfFalse, x):
-			return false, nil
-		}
-	case json.Number:
-		if f, err := x.Float64(); err == nil && (f == 0 || f == 1) {
-			return f == 1, nil
-		}
 	}
 	return false, []string{msgNotBoolean}
 }
@@ -158,47 +131,39 @@ type intMember struct {
 // truthy is Python's truthiness of the validated value.
 func (m intMember) truthy() bool { return !m.null && m.value != 0 }
 
-var reDecimal = regexp.MustCompile(`\.0*\s*$`)
-
 // emptyIntegerField validates Sentry's EmptyIntegerField(min_value=0,
-// allow_null=True): "" and null are None; numbers, and strings Python's
-// int() reads, are integers once a trailing ".0" is dropped. maxValue 0
-// means no maximum. Values beyond int64 saturate, which keeps the range
-// errors right.
+// allow_null=True): "" and null are None, JSON integers are integers.
+// maxValue 0 means no maximum. Integers beyond int64 saturate, which keeps
+// the range errors right.
 func emptyIntegerField(v any, maxValue int64) (intMember, []string) {
 	m := intMember{present: true}
-	if s, ok := v.(string); v == nil || (ok && s == "") {
+	n, isNumber := v.(json.Number)
+	switch {
+	case v == nil || v == "":
 		m.null = true
 		return m, nil
-	}
-	if s, ok := v.(string); ok && len(s) > 1000 {
-		return m, []string{msgStringTooLarge}
-	}
-	text := strings.TrimFunc(reDecimal.ReplaceAllString(pyStr(v), ""), isPySpace)
-	n, err := strconv.ParseInt(text, 10, 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
+	case !isNumber || strings.ContainsAny(string(n), ".eE"):
 		return m, []string{msgNotInteger}
 	}
-	m.value = n
+	m.value, _ = strconv.ParseInt(string(n), 10, 64)
 	var errs []string
-	if n < 0 {
+	if m.value < 0 {
 		errs = append(errs, fmt.Sprintf(msgMinValue, 0))
 	}
-	if maxValue > 0 && n > maxValue {
+	if maxValue > 0 && m.value > maxValue {
 		errs = append(errs, fmt.Sprintf(msgMaxValue, maxValue))
 	}
 	return m, errs
 }
 
-// choiceField validates a ChoiceField without allow_null or allow_blank:
-// the input's str() must be one of the choices.
+// choiceField validates a ChoiceField without allow_null or allow_blank.
 func choiceField(v any, choices []string) (string, []string) {
-	if v == nil {
+	s, _ := v.(string)
+	switch {
+	case v == nil:
 		return "", []string{msgNotNull}
-	}
-	s := pyStr(v)
-	if !slices.Contains(choices, s) {
-		return "", []string{fmt.Sprintf(msgInvalidChoice, s)}
+	case !slices.Contains(choices, s):
+		return "", []string{fmt.Sprintf(msgInvalidChoice, v)}
 	}
 	return s, nil
 }
@@ -206,92 +171,14 @@ func choiceField(v any, choices []string) (string, []string) {
 // pyTypeName is type(value).__name__ of a decoded JSON value.
 func pyTypeName(v any) string {
 	switch x := v.(type) {
-	case nil:
-		return "NoneType"
-	case bool:
-		return "bool"
-	case string:
-		return "str"
-	case []any:
-		return "list"
-	case map[string]any:
-		return "dict"
 	case json.Number:
 		if strings.ContainsAny(string(x), ".eE") {
 			return "float"
 		}
 		return "int"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-// pyStr is Python's str() of a decoded JSON value, which DRF applies to
-// input before parsing it or quoting it in a message. Lists and dicts are
-// rendered approximately.
-func pyStr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case string:
-		return x
-	case json.Number:
-		return pyNumber(x)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = pyRepr(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
-		keys := slices.Sorted(func(yield func(string) bool) {
-			for k := range x {
-				if !yield(k) {
-					return
-				}
-			}
-		})
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = pyRepr(k) + ": " + pyRepr(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
+		return "dict"
 	}
-	return fmt.Sprint(v)
-}
-
-func pyRepr(v any) string {
-	if s, ok := v.(string); ok {
-		return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
-	}
-	return pyStr(v)
-}
-
-// pyNumber is str() of the int or float json.loads makes of n.
-func pyNumber(n json.Number) string {
-	s := string(n)
-	if !strings.ContainsAny(s, ".eE") {
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return strconv.FormatInt(i, 10)
-		}
-		return s
-	}
-	f, _ := strconv.ParseFloat(s, 64) // ±Inf on overflow, as in Python
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case f != 0 && (math.Abs(f) < 1e-4 || math.Abs(f) >= 1e16):
-		return strconv.FormatFloat(f, 'e', -1, 64)
-	}
-	out := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.Contains(out, ".") {
-		out += ".0"
-	}
-	return out
+	names := map[string]string{"<nil>": "NoneType", "bool": "bool", "string": "str", "[]interface {}": "list"}
+	return names[fmt.Sprintf("%T", v)]
 }

@@ -586,3 +586,54 @@ func TestConcurrentWrites(t *testing.T) {
 		t.Errorf("%d keys left", n)
 	}
 }
+
+// TestFaultHooks: a fault's function runs when it strikes, before the
+// answer and without the fake's lock (it may change data), after the
+// processing for the FaultProcessedThen* faults and before it for the
+// zero Fault.
+func TestFaultHooks(t *testing.T) {
+	srv := NewServer(Config{})
+	defer srv.Close()
+	const list = "projects/acme/web/keys/"
+	var mu sync.Mutex // the hooks run on the server's goroutines
+	var notes []string
+	note := func(s string) { mu.Lock(); notes = append(notes, s); mu.Unlock() }
+	notesSoFar := func() string { mu.Lock(); defer mu.Unlock(); return strings.Join(notes, ",") }
+
+	// Another client creates a key of the same name while the create fails.
+	srv.InjectFaults(FaultInternalError().ForMethod(http.MethodPost).Do(func() {
+		srv.AddKey(KeySpec{Label: "race"})
+		note("first")
+	}).Do(func() { note("second") }))
+	resp, _, err := do(t, srv, http.MethodPost, list, `{"name": "race"}`)
+	if err != nil || resp.StatusCode != 500 {
+		t.Fatalf("POST: %v %v", resp, err)
+	}
+	if keys := srv.Project().Keys(); len(keys) != 1 || keys[0].Name() != "race" || notesSoFar() != "first,second" {
+		t.Errorf("keys %d, hooks %v", len(keys), notesSoFar())
+	}
+
+	// After processing, the hook sees the request's effect, then the
+	// client gets the fault.
+	srv.InjectFaults(FaultProcessedThenBadGateway().Do(func() { note(fmt.Sprint(len(srv.Project().Keys()))) }))
+	if resp, _, err := do(t, srv, http.MethodPost, list, `{"name": "made"}`); err != nil || resp.StatusCode != 502 {
+		t.Fatalf("POST: %v %v", resp, err)
+	}
+	if got := notesSoFar(); got != "first,second,2" {
+		t.Errorf("the hook saw %s keys, want the created one too", got)
+	}
+
+	// The zero Fault runs its hook before a normal answer.
+	k := srv.Project().Keys()[0]
+	srv.InjectFaults(Fault{}.ForPath("/api/0/" + list + k.ID() + "/").Do(func() { k.SetLabel("changed") }))
+	resp, body, err := do(t, srv, http.MethodGet, list+k.ID()+"/", "")
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(string(body), `"name":"changed"`) {
+		t.Fatalf("GET: %v %s %v", resp, body, err)
+	}
+
+	// A dropped connection runs the hook too.
+	srv.InjectFaults(FaultDropped().Do(func() { note("dropped") }))
+	if _, _, err := do(t, srv, http.MethodPost, list, `{}`); err == nil || !strings.HasSuffix(notesSoFar(), ",dropped") {
+		t.Errorf("dropped: err %v, hooks %s", err, notesSoFar())
+	}
+}

@@ -1,35 +1,17 @@
 package sentrytest
 
-import (
-	"net/http"
-	"slices"
-)
+import "net/http"
 
 // The write endpoints of a project's keys, after
 // src/sentry/core/endpoints/project_keys.py (post),
 // src/sentry/core/endpoints/project_key_details.py (put, delete) and
-// src/sentry/api/serializers/rest_framework/project_key.py:
-//
-//	POST   /api/0/projects/{org}/{project}/keys/           create
-//	PUT    /api/0/projects/{org}/{project}/keys/{key_id}/  update
-//	DELETE /api/0/projects/{org}/{project}/keys/{key_id}/  delete
-//
-// The quirks a client must live with are reproduced: POST keeps only the
-// name, rate limit and key material; a PUT without browserSdkVersion
-// resets it to the project's default; a rate limit needs both numbers
-// non-zero and the projects:rate-limits feature; half a rate limit is a
-// 500 (a KeyError in the view). Handlers run with f.mu write-locked, and
-// a request that fails changes nothing.
+// src/sentry/api/serializers/rest_framework/project_key.py, with the
+// quirks the package comment lists. Handlers run with f.mu write-locked,
+// and a request that fails changes nothing.
 
-var (
-	// browserSDKVersions is get_all_browser_sdk_version_choices(), what PUT
-	// accepts (the response's browserSdk.choices is a per-project subset).
-	browserSDKVersions = []string{"latest", "10.x", "9.x", "8.x", "7.x", "6.x", "5.x", "4.x"}
-	// loaderOptionNames are DynamicSdkLoaderOptionSerializer's fields in
-	// declaration order; other keys are dropped.
-	loaderOptionNames = []string{"hasReplay", "hasPerformance", "hasDebug", "hasFeedback", "hasLogsAndMetrics"}
-	useCases          = []string{UseCaseUser, UseCaseProfiling, UseCaseEscalatingIssues, UseCaseTempest, UseCaseDemo}
-)
+// browserSDKVersions is get_all_browser_sdk_version_choices(), what PUT
+// accepts (the response's browserSdk.choices is a per-project subset).
+var browserSDKVersions = []string{"latest", "10.x", "9.x", "8.x", "7.x", "6.x", "5.x", "4.x"}
 
 const (
 	maxKeyName        = 64
@@ -37,79 +19,47 @@ const (
 	maxBoundedInteger = 1<<31 - 1 // BoundedPositiveIntegerField.MAX_VALUE
 )
 
-// rateLimitInput is a validated RateLimitSerializer: only the members the
-// input had.
-type rateLimitInput struct {
-	count, window intMember
+// rateLimitField validates a non-null rateLimit object (RateLimitSerializer):
+// the count and window it has; its errors are nested under the member names,
+// or non_field_errors.
+func rateLimitField(v any) (count, window intMember, errs jsonObject) {
+	obj, errs := dictField(v)
+	for _, m := range []struct {
+		name string
+		dst  *intMember
+		max  int64
+	}{{"count", &count, 0}, {"window", &window, maxRateLimitWin}} {
+		if raw, ok := obj[m.name]; ok {
+			var e []string
+			*m.dst, e = emptyIntegerField(raw, m.max)
+			addErrors(&errs, m.name, e)
+		}
+	}
+	return count, window, errs
 }
 
-// nonEmpty is the truthiness of the validated dict.
-func (r rateLimitInput) nonEmpty() bool { return r.count.present || r.window.present }
-
-// rateLimitField validates a non-null rateLimit object. Its errors are
-// nested under the member names, or non_field_errors when it is not an
-// object.
-func rateLimitField(v any) (rateLimitInput, jsonObject) {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return rateLimitInput{}, jsonObject{{nonFieldErrors, []string{"Invalid data. Expected a dictionary, but got " + pyTypeName(v) + "."}}}
-	}
-	var in rateLimitInput
-	var errs jsonObject
-	if raw, ok := obj["count"]; ok {
-		m, e := emptyIntegerField(raw, 0)
-		in.count = m
-		if e != nil {
-			errs = append(errs, jsonField{"count", e})
+// loaderOptionsField validates a non-null dynamicSdkLoaderOptions: a dict
+// whose known options must be booleans; other keys are dropped.
+func loaderOptionsField(v any) (map[string]bool, jsonObject) {
+	obj, errs := dictField(v)
+	set := map[string]bool{}
+	for _, o := range loaderOptionFields {
+		if raw, ok := obj[o.name]; ok {
+			var e []string
+			set[o.name], e = booleanField(raw)
+			addErrors(&errs, o.name, e)
 		}
 	}
-	if raw, ok := obj["window"]; ok {
-		m, e := emptyIntegerField(raw, maxRateLimitWin)
-		in.window = m
-		if e != nil {
-			errs = append(errs, jsonField{"window", e})
-		}
-	}
-	return in, errs
+	return set, errs
 }
 
-// loaderOptionsField validates a non-null dynamicSdkLoaderOptions. Its
-// to_internal_value keeps the keys of set(data) that are option names, so
-// a string is an empty update, and a number, a boolean or a list naming an
-// option raise a TypeError: crash is then true (a 500).
-func loaderOptionsField(v any) (set map[string]bool, errs jsonObject, crash bool) {
-	switch x := v.(type) {
-	case string:
-		return nil, nil, false
-	case []any:
-		for _, e := range x {
-			switch e := e.(type) {
-			case []any, map[string]any:
-				return nil, nil, true // unhashable
-			case string:
-				if slices.Contains(loaderOptionNames, e) {
-					return nil, nil, true // indexing a list with a string
-				}
-			}
-		}
-		return nil, nil, false
-	case map[string]any:
-		set = map[string]bool{}
-		for _, name := range loaderOptionNames {
-			raw, ok := x[name]
-			if !ok {
-				continue
-			}
-			b, e := booleanField(raw)
-			if e != nil {
-				errs = append(errs, jsonField{name, e})
-				continue
-			}
-			set[name] = b
-		}
-		return set, errs, false
+// addErrors records a field's errors, if any, in declaration order, and
+// reports whether it had none.
+func addErrors[S ~[]E, E any](errs *jsonObject, name string, fieldErrs S) bool {
+	if len(fieldErrs) > 0 {
+		*errs = append(*errs, jsonField{name, fieldErrs})
 	}
-	return nil, nil, true
+	return len(fieldErrs) == 0
 }
 
 // keyFromRequest is ProjectKeyEndpoint.convert_args: the project, then the
@@ -131,93 +81,52 @@ func (f *Fake) createProjectKey(req *apiRequest) *response {
 	if errResp != nil {
 		return errResp
 	}
-	data, errResp := requestData(req)
-	if errResp != nil {
-		return errResp
-	}
-	obj, errResp := rootObject(data)
+	obj, errResp := requestObject(req)
 	if errResp != nil {
 		return errResp
 	}
 
-	// ProjectKeyPostSerializer: name, rateLimit, public, secret, useCase.
+	// ProjectKeyPostSerializer: name, rateLimit, public, secret (and
+	// useCase, honoured for superusers only, which API tokens never are).
 	var errs jsonObject
-	var label, public, secret string
-	var rateLimit *rateLimitInput
-	if v, ok := obj["name"]; ok {
-		var e []string
-		if label, e = charField(v, maxKeyName, true, nil); e != nil {
-			errs = append(errs, jsonField{"name", e})
-		}
+	label, e := charField(obj["name"], maxKeyName, true, nil)
+	addErrors(&errs, "name", e)
+	rl, hasRateLimit := obj["rateLimit"]
+	var c, w intMember
+	if hasRateLimit && rl == nil {
+		addErrors(&errs, "rateLimit", []string{msgNotNull})
+	} else if hasRateLimit {
+		var e jsonObject
+		c, w, e = rateLimitField(rl)
+		addErrors(&errs, "rateLimit", e)
 	}
-	if v, ok := obj["rateLimit"]; ok {
-		if v == nil {
-			errs = append(errs, jsonField{"rateLimit", []string{msgNotNull}})
-		} else if in, e := rateLimitField(v); e != nil {
-			errs = append(errs, jsonField{"rateLimit", e})
-		} else {
-			rateLimit = &in
-		}
-	}
-	for _, field := range []struct {
-		name string
-		dst  *string
-	}{{"public", &public}, {"secret", &secret}} {
-		if v, ok := obj[field.name]; ok {
-			var e []string
-			if *field.dst, e = charField(v, 0, false, isKeyMaterial); e != nil {
-				errs = append(errs, jsonField{field.name, e})
-			}
-		}
-	}
-	if v, ok := obj["useCase"]; ok {
-		// Honoured only for superusers, which API tokens never are.
-		if _, e := choiceField(v, useCases); e != nil {
-			errs = append(errs, jsonField{"useCase", e})
-		}
+	var public, secret string
+	if !f.cfg.IgnoreKeyMaterial {
+		public, e = charField(obj["public"], 0, false, isKeyMaterial)
+		addErrors(&errs, "public", e)
+		secret, e = charField(obj["secret"], 0, false, isKeyMaterial)
+		addErrors(&errs, "secret", e)
 	}
 	if errs != nil {
 		return validationFailed(errs)
 	}
 
-	// ratelimit["count"] and ratelimit["window"], when the feature is on.
+	// ratelimit["count"], then ratelimit["window"] when the count is
+	// truthy: a missing member is a KeyError (500).
 	var window, count int64
-	if p.rateLimitFeature && rateLimit != nil {
-		if !rateLimit.count.present {
+	if p.rateLimitFeature && hasRateLimit {
+		switch {
+		case !c.present || (c.truthy() && !w.present):
 			return internalErrorResponse()
-		}
-		if rateLimit.count.truthy() {
-			if !rateLimit.window.present {
-				return internalErrorResponse()
-			}
-			if rateLimit.window.truthy() {
-				window, count = rateLimit.window.value, rateLimit.count.value
-			}
+		case c.truthy() && w.truthy():
+			window, count = w.value, c.value
 		}
 	}
-	if count > maxBoundedInteger || f.keyMaterialTaken(public, secret) {
+	if count > maxBoundedInteger || f.keyTaken(0, public, secret) {
 		return internalErrorResponse() // the database refuses the row
 	}
 	k := f.createKey(p, label, public, secret, int(window), int(count))
 	return jsonResponse(201, marshalJSON(f.keyObject(k)))
-}
-
-// keyMaterialTaken reports whether a key already has this public or
-// secret key (both are unique columns).
-func (f *Fake) keyMaterialTaken(public, secret string) bool {
-	if public == "" && secret == "" {
-		return false
-	}
-	for _, o := range f.orgs {
-		for _, p := range o.projects {
-			for _, k := range p.keys {
-				if (public != "" && k.public == public) || (secret != "" && k.secret == secret) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // updateProjectKey is ProjectKeyDetailsEndpoint.put.
@@ -227,11 +136,7 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 		return errResp
 	}
 	p := k.project
-	data, errResp := requestData(req)
-	if errResp != nil {
-		return errResp
-	}
-	obj, errResp := rootObject(data)
+	obj, errResp := requestObject(req)
 	if errResp != nil {
 		return errResp
 	}
@@ -239,76 +144,50 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 	// ProjectKeyPutSerializer(partial=True): name, isActive, rateLimit,
 	// browserSdkVersion, dynamicSdkLoaderOptions.
 	var errs jsonObject
-	var name, version string
+	name, e := charField(obj["name"], maxKeyName, true, nil)
+	addErrors(&errs, "name", e)
 	var active *bool
-	var rateLimit *rateLimitInput
-	var clearRateLimit bool
-	var loader map[string]bool
-	if v, ok := obj["name"]; ok {
-		var e []string
-		if name, e = charField(v, maxKeyName, true, nil); e != nil {
-			errs = append(errs, jsonField{"name", e})
-		}
-	}
 	if v, ok := obj["isActive"]; ok {
-		if b, e := booleanField(v); e != nil {
-			errs = append(errs, jsonField{"isActive", e})
-		} else {
+		b, e := booleanField(v)
+		if addErrors(&errs, "isActive", e) {
 			active = &b
 		}
 	}
-	if v, ok := obj["rateLimit"]; ok {
-		if v == nil {
-			clearRateLimit = true
-		} else if in, e := rateLimitField(v); e != nil {
-			errs = append(errs, jsonField{"rateLimit", e})
-		} else {
-			rateLimit = &in
-		}
+	var c, w intMember
+	rl, hasRateLimit := obj["rateLimit"]
+	if hasRateLimit && rl != nil {
+		var e jsonObject
+		c, w, e = rateLimitField(rl)
+		addErrors(&errs, "rateLimit", e)
 	}
+	version := ""
 	if v, ok := obj["browserSdkVersion"]; ok {
-		var e []string
-		if version, e = choiceField(v, browserSDKVersions); e != nil {
-			errs = append(errs, jsonField{"browserSdkVersion", e})
-		}
+		version, e = choiceField(v, browserSDKVersions)
+		addErrors(&errs, "browserSdkVersion", e)
 	}
+	var loader map[string]bool
 	// Old servers (the Legacy profile) have no loader options to update.
-	if v, ok := obj["dynamicSdkLoaderOptions"]; ok && v != nil && f.profile().modern {
-		set, e, crash := loaderOptionsField(v)
-		if crash {
-			return internalErrorResponse()
-		}
-		if e != nil {
-			errs = append(errs, jsonField{"dynamicSdkLoaderOptions", e})
-		}
-		loader = set
+	if v := obj["dynamicSdkLoaderOptions"]; v != nil && f.profile().modern {
+		var e jsonObject
+		loader, e = loaderOptionsField(v)
+		addErrors(&errs, "dynamicSdkLoaderOptions", e)
 	}
 	if errs != nil {
 		return validationFailed(errs)
 	}
 
 	// The view, computed before anything is stored: the rate limit's
-	// KeyError comes before project_key.save().
+	// KeyError comes before project_key.save(). Null, or a null member,
+	// clears the limit; {} leaves it.
 	window, count := k.rlWindow, k.rlCount
-	if p.rateLimitFeature {
+	if p.rateLimitFeature && hasRateLimit && (rl == nil || c.present || w.present) {
 		switch {
-		case clearRateLimit:
+		case rl == nil || (c.present && c.null) || (c.present && w.present && w.null):
 			window, count = 0, 0
-		case rateLimit != nil && rateLimit.nonEmpty():
-			switch {
-			case !rateLimit.count.present:
-				return internalErrorResponse()
-			case rateLimit.count.null:
-				window, count = 0, 0
-			case !rateLimit.window.present:
-				return internalErrorResponse()
-			case rateLimit.window.null:
-				window, count = 0, 0
-			case rateLimit.count.value > maxBoundedInteger:
-				return internalErrorResponse()
-			default:
-				window, count = int(rateLimit.window.value), int(rateLimit.count.value)
-			}
+		case !c.present || !w.present || c.value > maxBoundedInteger:
+			return internalErrorResponse()
+		default:
+			window, count = int(w.value), int(c.value)
 		}
 	}
 	if name != "" {
@@ -318,8 +197,10 @@ func (f *Fake) updateProjectKey(req *apiRequest) *response {
 		version = p.defaultLoaderVersion
 	}
 	k.sdkVersion = version
-	for option, on := range loader {
-		k.loader.set(option, on)
+	for _, o := range loaderOptionFields {
+		if on, ok := loader[o.name]; ok {
+			*o.field(&k.loader) = on
+		}
 	}
 	if active != nil {
 		k.active = *active
@@ -336,20 +217,4 @@ func (f *Fake) deleteProjectKey(req *apiRequest) *response {
 	}
 	k.delete()
 	return &response{status: http.StatusNoContent, header: http.Header{}}
-}
-
-// set changes one option by its API name.
-func (o *LoaderOptions) set(name string, on bool) {
-	switch name {
-	case "hasReplay":
-		o.HasReplay = on
-	case "hasPerformance":
-		o.HasPerformance = on
-	case "hasDebug":
-		o.HasDebug = on
-	case "hasFeedback":
-		o.HasFeedback = on
-	case "hasLogsAndMetrics":
-		o.HasLogsAndMetrics = on
-	}
 }

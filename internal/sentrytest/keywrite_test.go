@@ -140,8 +140,6 @@ func TestCreateKeyNames(t *testing.T) {
 		{`{"name": "  web \t"}`, "web", ""},
 		{`{"name": "` + long + `"}`, long, ""},
 		{`{"name": " ` + long + ` "}`, long, ""},
-		{`{"name": 123}`, "123", ""},
-		{`{"name": 1.50}`, "1.5", ""},
 		{`{"name": ""}`, "petname", ""},
 		{`{"name": "   "}`, "petname", ""},
 		{`{"name": null}`, "petname", ""},
@@ -149,6 +147,7 @@ func TestCreateKeyNames(t *testing.T) {
 		{``, "petname", ""},
 		{`{"name": "` + long + `x"}`, "", `{"name":["Ensure this field has no more than 64 characters."]}`},
 		{`{"name": true}`, "", `{"name":["Not a valid string."]}`},
+		{`{"name": 123}`, "", `{"name":["Not a valid string."]}`}, // no str() of numbers
 		{`{"name": ["a"]}`, "", `{"name":["Not a valid string."]}`},
 		{`{"name": "a\u0000b"}`, "", `{"name":["Null characters are not allowed."]}`},
 	}
@@ -181,7 +180,6 @@ func TestCreateKeyRateLimit(t *testing.T) {
 		errors        string // exact 400 body
 	}{
 		{`{"window": 3600, "count": 1000}`, 201, 3600, 1000, ""},
-		{`{"window": "60", "count": "5.0"}`, 201, 60, 5, ""},
 		{`{"window": 86400, "count": 2147483647}`, 201, 86400, 2147483647, ""},
 		{`{"window": 0, "count": 10}`, 201, 0, 0, ""},
 		{`{"window": 60, "count": 0}`, 201, 0, 0, ""},
@@ -200,6 +198,9 @@ func TestCreateKeyRateLimit(t *testing.T) {
 			`{"rateLimit":{"count":["Ensure this value is greater than or equal to 0."],"window":["Ensure this value is greater than or equal to 0."]}}`},
 		{`{"window": 60, "count": "abc"}`, 400, 0, 0, `{"rateLimit":{"count":["A valid integer is required."]}}`},
 		{`{"window": 60.5, "count": true}`, 400, 0, 0,
+			`{"rateLimit":{"count":["A valid integer is required."],"window":["A valid integer is required."]}}`},
+		// Only JSON integers are integers: no strings, no 5.0.
+		{`{"window": "60", "count": 5.0}`, 400, 0, 0,
 			`{"rateLimit":{"count":["A valid integer is required."],"window":["A valid integer is required."]}}`},
 		{`[60, 10]`, 400, 0, 0, `{"rateLimit":{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}}`},
 		{`"60/10"`, 400, 0, 0, `{"rateLimit":{"non_field_errors":["Invalid data. Expected a dictionary, but got str."]}}`},
@@ -245,7 +246,7 @@ func TestCreateKeyRateLimitFeatureOff(t *testing.T) {
 			t.Errorf("%s: rateLimit %s", rl, got)
 		}
 	}
-	wantBody(t, sendJSON(t, f, http.MethodPost, "/api/0/projects/acme/free/keys/", `{"rateLimit": {"window": 1e6}}`), 400,
+	wantBody(t, sendJSON(t, f, http.MethodPost, "/api/0/projects/acme/free/keys/", `{"rateLimit": {"window": 1000000}}`), 400,
 		`{"rateLimit":{"window":["Ensure this value is less than or equal to 86400."]}}`)
 	p.SetRateLimitFeature(true)
 	wantInternalError(t, sendJSON(t, f, http.MethodPost, "/api/0/projects/acme/free/keys/", `{"rateLimit": {"count": 10}}`))
@@ -261,16 +262,35 @@ func TestCreateKeyMaterial(t *testing.T) {
 	// A taken value breaks the table's unique constraint: 500, nothing added.
 	wantInternalError(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "`+pub+`"}`))
 	wantInternalError(t, sendJSON(t, f, http.MethodPost, keysPath, `{"secret": "`+sec+`"}`))
+	// The columns are unique across projects.
+	other := f.AddProject(ProjectSpec{Slug: "api"}).AddKey(KeySpec{})
+	wantInternalError(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "`+other.Public()+`"}`))
 	if n := len(f.Project().Keys()); n != 1 {
 		t.Errorf("%d keys after duplicates", n)
 	}
-	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "`+strings.ToUpper(pub)+`", "secret": "", "useCase": "x"}`), 400,
-		`{"public":["This value does not match the required pattern."],"secret":["This field may not be blank."],"useCase":["\"x\" is not a valid choice."]}`)
+	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "`+strings.ToUpper(pub)+`", "secret": ""}`), 400,
+		`{"public":["This value does not match the required pattern."],"secret":["This field may not be blank."]}`)
 	// null means generated.
 	k2 := created(t, f.Project(), sendJSON(t, f, http.MethodPost, keysPath, `{"public": null, "secret": null}`))
 	if !isKeyMaterial(k2.ID()) || k2.ID() == pub {
 		t.Errorf("generated %s", k2.ID())
 	}
+}
+
+// TestCreateKeyIgnoringKeyMaterial: a server that ignores public and
+// secret generates both, whatever was sent, taken or malformed.
+func TestCreateKeyIgnoringKeyMaterial(t *testing.T) {
+	const pub, sec = "5b7e0c1d9a2f4e6b8c3d1a0f7e9b2c4d", "a1c3e5f7092b4d6f8e0a2c4e6a8b0d2f"
+	f := New(Config{IgnoreKeyMaterial: true})
+	f.AddKey(KeySpec{Public: pub})
+	for _, body := range []string{`{"public": "` + pub + `", "secret": "` + sec + `"}`, `{"public": "ABC", "secret": 5}`} {
+		k := created(t, f.Project(), sendJSON(t, f, http.MethodPost, keysPath, body))
+		if k.Public() == pub || k.Secret() == sec || !isKeyMaterial(k.Public()) || !isKeyMaterial(k.Secret()) {
+			t.Errorf("%s: key material %s/%s", body, k.Public(), k.Secret())
+		}
+	}
+	// Other fields are validated as usual.
+	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"public": "ABC", "name": 5}`), 400, `{"name":["Not a valid string."]}`)
 }
 
 // TestCreateKeyReportsEveryField: a 400 lists every failing field, in the
@@ -279,10 +299,9 @@ func TestCreateKeyReportsEveryField(t *testing.T) {
 	f := New(Config{})
 	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"rateLimit": null, "name": "`+strings.Repeat("x", 65)+`"}`), 400,
 		`{"name":["Ensure this field has no more than 64 characters."],"rateLimit":["This field may not be null."]}`)
-	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"useCase": null, "secret": "x", "public": 5, "rateLimit": {"window": "w"}, "name": {}}`), 400,
+	wantBody(t, sendJSON(t, f, http.MethodPost, keysPath, `{"secret": "x", "public": "5", "rateLimit": {"window": "w"}, "name": {}}`), 400,
 		`{"name":["Not a valid string."],"rateLimit":{"window":["A valid integer is required."]},`+
-			`"public":["This value does not match the required pattern."],"secret":["This value does not match the required pattern."],`+
-			`"useCase":["This field may not be null."]}`)
+			`"public":["This value does not match the required pattern."],"secret":["This value does not match the required pattern."]}`)
 }
 
 func TestWriteBodies(t *testing.T) {
@@ -300,9 +319,8 @@ func TestWriteBodies(t *testing.T) {
 		}{
 			{`[1]`, "application/json", 400, `{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}`},
 			{`"x"`, "application/json", 400, `{"non_field_errors":["Invalid data. Expected a dictionary, but got str."]}`},
-			{`null`, "application/json", 400, `{"non_field_errors":["No data provided"]}`},
+			{`null`, "application/json", 400, `{"non_field_errors":["Invalid data. Expected a dictionary, but got NoneType."]}`},
 			{`{"name": `, "application/json", 400, `{"detail":"JSON parse error - *`},
-			{`{} {}`, "application/json", 400, `{"detail":"JSON parse error - *`},
 			{`{"name": "x"}`, "text/plain", 415, `{"detail":"Unsupported media type \"text/plain\" in request."}`},
 			{`{"name": "x"}`, "", 415, `{"detail":"Unsupported media type \"\" in request."}`},
 		}
@@ -428,9 +446,9 @@ func TestUpdateFields(t *testing.T) {
 		{"name null keeps", `{"name": null}`, 200, "", nil},
 		{"name too long", `{"name": "` + strings.Repeat("n", 65) + `"}`, 400, `{"name":["Ensure this field has no more than 64 characters."]}`, nil},
 		{"deactivate", `{"isActive": false}`, 200, "", func(s *keyState) { s.active = false }},
-		{"deactivate as string", `{"isActive": "off"}`, 200, "", func(s *keyState) { s.active = false }},
-		{"deactivate as 0", `{"isActive": 0}`, 200, "", func(s *keyState) { s.active = false }},
-		{"activate", `{"isActive": "True"}`, 200, "", nil},
+		{"activate", `{"isActive": true}`, 200, "", nil},
+		{"isActive as string", `{"isActive": "off"}`, 400, `{"isActive":["Must be a valid boolean."]}`, nil},
+		{"isActive as 0", `{"isActive": 0}`, 400, `{"isActive":["Must be a valid boolean."]}`, nil},
 		{"isActive null", `{"isActive": null}`, 400, `{"isActive":["This field may not be null."]}`, nil},
 		{"isActive junk", `{"isActive": "maybe"}`, 400, `{"isActive":["Must be a valid boolean."]}`, nil},
 		{"isActive 2", `{"isActive": 2}`, 400, `{"isActive":["Must be a valid boolean."]}`, nil},
@@ -457,7 +475,7 @@ func TestUpdateFields(t *testing.T) {
 		{"version 10", `{"browserSdkVersion": 10}`, 400, `{"browserSdkVersion":["\"10\" is not a valid choice."]}`, nil},
 		{"version null", `{"browserSdkVersion": null}`, 400, `{"browserSdkVersion":["This field may not be null."]}`, nil},
 		{"version empty", `{"browserSdkVersion": ""}`, 400, `{"browserSdkVersion":["\"\" is not a valid choice."]}`, nil},
-		{"loader merged", `{"dynamicSdkLoaderOptions": {"hasReplay": false, "hasDebug": true, "hasLogsAndMetrics": "yes"}}`, 200, "",
+		{"loader merged", `{"dynamicSdkLoaderOptions": {"hasReplay": false, "hasDebug": true, "hasLogsAndMetrics": true}}`, 200, "",
 			func(s *keyState) {
 				s.loader = LoaderOptions{HasPerformance: true, HasDebug: true, HasLogsAndMetrics: true}
 			}},
@@ -468,11 +486,12 @@ func TestUpdateFields(t *testing.T) {
 		{"loader {} keeps", `{"dynamicSdkLoaderOptions": {}}`, 200, "", nil},
 		{"loader null keeps", `{"dynamicSdkLoaderOptions": null}`, 200, "", nil},
 		{"loader unknown keys dropped", `{"dynamicSdkLoaderOptions": {"hasTracing": false, "HasReplay": false}}`, 200, "", nil},
-		{"loader string is empty", `{"dynamicSdkLoaderOptions": "hasReplay"}`, 200, "", nil},
 		{"loader junk", `{"dynamicSdkLoaderOptions": {"hasReplay": "maybe", "hasDebug": null}}`, 400,
 			`{"dynamicSdkLoaderOptions":{"hasReplay":["Must be a valid boolean."],"hasDebug":["This field may not be null."]}}`, nil},
-		{"loader number", `{"dynamicSdkLoaderOptions": 5}`, 500, "", nil},
-		{"loader list", `{"dynamicSdkLoaderOptions": ["hasReplay"]}`, 500, "", nil},
+		{"loader string", `{"dynamicSdkLoaderOptions": "hasReplay"}`, 400,
+			`{"dynamicSdkLoaderOptions":{"non_field_errors":["Invalid data. Expected a dictionary, but got str."]}}`, nil},
+		{"loader list", `{"dynamicSdkLoaderOptions": ["hasReplay"]}`, 400,
+			`{"dynamicSdkLoaderOptions":{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}}`, nil},
 		{"ignored fields", `{"useCase": "profiling", "public": "x", "secret": null, "projectId": 5}`, 200, "", nil},
 		{"every field fails", `{"dynamicSdkLoaderOptions": {"hasReplay": 3}, "browserSdkVersion": "x", "rateLimit": "x", "isActive": [], "name": false}`, 400,
 			`{"name":["Not a valid string."],"isActive":["Must be a valid boolean."],` +
@@ -532,6 +551,28 @@ func TestUpdateRateLimitFeatureOff(t *testing.T) {
 		}
 	}
 	wantBody(t, putKey(t, f, k, `{"rateLimit": {"count": -1}}`), 400, `{"rateLimit":{"count":["Ensure this value is greater than or equal to 0."]}}`)
+}
+
+// TestLoaderOptionTable: each option of the table is merged on its own and
+// serialised under its name, so the table is the only list of options.
+func TestLoaderOptionTable(t *testing.T) {
+	for i, o := range loaderOptionFields {
+		f := New(Config{})
+		k := f.AddKey(KeySpec{Loader: &LoaderOptions{}})
+		body := updated(t, k, putKey(t, f, k, `{"browserSdkVersion": "10.x", "dynamicSdkLoaderOptions": {"`+o.name+`": true}}`))
+		var want LoaderOptions
+		*o.field(&want) = true
+		if k.Loader() != want {
+			t.Errorf("%s: stored %+v, want %+v", o.name, k.Loader(), want)
+		}
+		loader := asObject(t, body["dynamicSdkLoaderOptions"])
+		if len(loader) != len(loaderOptionFields) || loader[o.name] != true {
+			t.Errorf("%s: serialised %v", o.name, loader)
+		}
+		if names := objectKeys(t, rawMember(t, k.RawJSON(), "dynamicSdkLoaderOptions")); names[i] != o.name {
+			t.Errorf("%s is not at position %d: %v", o.name, i, names)
+		}
+	}
 }
 
 func TestUpdateLegacyIgnoresLoaderOptions(t *testing.T) {
@@ -727,26 +768,5 @@ func TestWriteRateLimits(t *testing.T) {
 		if _, ok := r.header["X-Sentry-Rate-Limit-Limit"]; ok {
 			t.Fatal("the detail endpoint sends rate-limit headers")
 		}
-	}
-}
-
-func TestHealth(t *testing.T) {
-	for _, cfg := range []Config{{}, {Profile: Legacy}, {Gateway: true}, {PathPrefix: "/sentry"}} {
-		f := New(cfg)
-		path := cfg.PathPrefix + "/api/0/internal/health/"
-		for _, auth := range []string{"", "Bearer unknown", "Bearer " + f.Token()} {
-			r := getAs(t, f, path, auth)
-			wantBody(t, r, 200, `{"problems":[],"healthy":{}}`)
-			if r.first("Content-Type") != "application/json" || r.first("WWW-Authenticate") != "" {
-				t.Errorf("%+v: headers %v", cfg, r.header)
-			}
-		}
-		wantDetail(t, serve(t, f, http.MethodPost, path, nil), 405, `Method "POST" not allowed.`)
-		r := serve(t, f, http.MethodHead, path, nil)
-		wantStatus(t, r, 200)
-	}
-	// Without the trailing slash it is the catch-all's hint.
-	if r := getAs(t, New(Config{}), "/api/0/internal/health", ""); r.status != 404 {
-		t.Errorf("no trailing slash: %d", r.status)
 	}
 }

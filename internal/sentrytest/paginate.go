@@ -3,45 +3,32 @@ package sentrytest
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 )
 
-// This file reproduces Sentry's cursor pagination as far as a client can
-// reach it: the Cursor string format (src/sentry/utils/cursors.py), the
-// keyset Paginator used with order_by="-id" and the OffsetPaginator
-// (src/sentry/api/paginator.py), the per_page rules
-// (src/sentry/utils/pagination_factory.py) and the Link header
-// (CURSOR_LINK_HEADER in src/sentry/api/base.py). Every cursor the fake
-// emits, previous-page cursors included, is the one a real server would
-// emit for the same rows.
-//
-// Left out, because clients only send back cursors they were given: float
-// cursor values and numbers beyond int64 (Sentry accepts both; the fake
-// answers "Invalid cursor parameter."), and paging backwards through a
-// keyset list with a previous-page cursor (answered with a 400 that names
-// the fake).
+// Sentry's cursor pagination (src/sentry/utils/cursors.py,
+// src/sentry/api/paginator.py, pagination_factory.py and the Link header of
+// src/sentry/api/base.py): every cursor the fake emits is the one a real
+// server would emit for the same rows. Clients only send back the next
+// cursors they were given, so float or oversized cursor values are refused
+// as invalid, negative or huge offsets give an empty page (Sentry answers
+// 400 or 500), and paging backwards through a key list is a 400 that names
+// the fake.
 
 const (
-	maxPerPage           = 100
-	msgInvalidPerPage    = "Invalid per_page parameter."
-	msgPerPageRange      = "Invalid per_page value. Must be between 1 and %d."
-	msgInvalidCursor     = "Invalid cursor parameter."
-	msgNegativeOffset    = "Pagination offset cannot be negative"
-	msgNoBackwardPaging  = "sentrytest: the fake does not page backwards through key lists (cursor with is_prev=1)"
-	linkEntryFormat      = `<%s&cursor=%s>; rel="%s"; results="%s"; cursor="%s"`
-	linkPreviousRelation = "previous"
-	linkNextRelation     = "next"
+	maxPerPage          = 100
+	msgInvalidPerPage   = "Invalid per_page parameter."
+	msgPerPageRange     = "Invalid per_page value. Must be between 1 and %d."
+	msgInvalidCursor    = "Invalid cursor parameter."
+	msgNoBackwardPaging = "sentrytest: the fake does not page backwards through key lists (cursor with is_prev=1)"
 )
 
 // cursor is Sentry's Cursor: value:offset:is_prev, plus has_results, which
 // only feeds the results attribute of the Link header.
 type cursor struct {
-	value      int64
-	offset     int64
-	isPrev     bool
-	hasResults bool
+	value, offset      int64
+	isPrev, hasResults bool
 }
 
 // String formats the cursor like str(Cursor): "%s:%s:%s" with int(is_prev).
@@ -54,8 +41,7 @@ func (c cursor) String() string {
 }
 
 // parseCursor parses the integer form of Cursor.from_string: three
-// colon-separated integers, any non-zero is_prev meaning a previous-page
-// cursor.
+// colon-separated integers, any non-zero is_prev meaning a previous page.
 func parseCursor(s string) (cursor, bool) {
 	bits := strings.Split(s, ":")
 	if len(bits) != 3 {
@@ -63,46 +49,42 @@ func parseCursor(s string) (cursor, bool) {
 	}
 	var n [3]int64
 	for i, bit := range bits {
-		v, err := strconv.ParseInt(bit, 10, 64)
-		if err != nil {
+		var err error
+		if n[i], err = strconv.ParseInt(bit, 10, 64); err != nil {
 			return cursor{}, false
 		}
-		n[i] = v
 	}
 	return cursor{value: n[0], offset: n[1], isPrev: n[2] != 0}, true
 }
 
-// pageRequest holds the parsed pagination parameters of a request.
+// pageRequest holds the parsed pagination parameters of a request; the
+// zero cursor asks for the first page.
 type pageRequest struct {
-	limit  int
-	cursor *cursor // nil for the first page
+	limit  int64
+	cursor cursor
 }
 
 // parsePageRequest reads per_page and cursor like Endpoint.paginate:
 // per_page first, then the cursor, each failing with a 400. A well-formed
 // per_page beyond int64 is out of range, as for Python's int().
 func parsePageRequest(q queryDict, defaultPerPage int) (pageRequest, *response) {
-	limit := defaultPerPage
+	pr := pageRequest{limit: int64(defaultPerPage)}
 	if raw, ok := q.get("per_page"); ok {
-		highest := max(maxPerPage, defaultPerPage)
+		highest := int64(max(maxPerPage, defaultPerPage))
 		n, err := strconv.ParseInt(raw, 10, 64)
 		switch {
-		case errors.Is(err, strconv.ErrRange):
-			return pageRequest{}, detailResponse(400, fmt.Sprintf(msgPerPageRange, highest))
-		case err != nil:
-			return pageRequest{}, detailResponse(400, msgInvalidPerPage)
-		case n < 1 || n > int64(highest):
-			return pageRequest{}, detailResponse(400, fmt.Sprintf(msgPerPageRange, highest))
+		case err != nil && !errors.Is(err, strconv.ErrRange):
+			return pr, detailResponse(400, msgInvalidPerPage)
+		case err != nil || n < 1 || n > highest:
+			return pr, detailResponse(400, fmt.Sprintf(msgPerPageRange, highest))
 		}
-		limit = int(n)
+		pr.limit = n
 	}
-	pr := pageRequest{limit: limit}
 	if raw, _ := q.get("cursor"); raw != "" {
-		c, ok := parseCursor(raw)
-		if !ok {
-			return pageRequest{}, detailResponse(400, msgInvalidCursor)
+		var ok bool
+		if pr.cursor, ok = parseCursor(raw); !ok {
+			return pr, detailResponse(400, msgInvalidCursor)
 		}
-		pr.cursor = &c
 	}
 	return pr, nil
 }
@@ -113,46 +95,49 @@ type page[T any] struct {
 	prev, next cursor
 }
 
-// keysetPage pages items, which must be sorted by id descending, like
-// Sentry's Paginator with order_by="-id" going forward. A negative offset
-// makes Django fail while slicing, which Sentry answers with a 500.
-func keysetPage[T any](items []T, id func(T) int64, req pageRequest) (page[T], *response) {
-	var cur cursor
-	if req.cursor != nil {
-		cur = *req.cursor
+// keysetPage pages keys, sorted by internal id descending, like Sentry's
+// Paginator with order_by="-id" going forward.
+func keysetPage(keys []*Key, req pageRequest) (page[*Key], *response) {
+	cur, limit := req.cursor, req.limit
+	if cur.isPrev {
+		return page[*Key]{}, detailResponse(400, msgNoBackwardPaging)
 	}
-	switch {
-	case cur.isPrev:
-		return page[T]{}, detailResponse(400, msgNoBackwardPaging)
-	case cur.offset < 0:
-		return page[T]{}, internalErrorResponse()
-	}
-	limit := int64(req.limit)
-
 	// build_queryset: a cursor value keeps the rows with id <= value.
-	rows := items
+	rows := keys
 	if cur.value != 0 {
-		rows = make([]T, 0, len(items))
-		for _, item := range items {
-			if id(item) <= cur.value {
-				rows = append(rows, item)
+		rows = nil
+		for _, k := range keys {
+			if k.internalID <= cur.value {
+				rows = append(rows, k)
 			}
 		}
 	}
 	results := sliceRows(rows, cur.offset, limit+1)
-	nextValue, nextOffset, hasNext := buildNextValues(cur, results, id, limit)
-
+	n := int64(len(results))
+	pg := page[*Key]{items: results[:min(n, limit)], next: cur}
 	// _build_prev_values going forward: the first row's id, no offset, and
 	// a previous page whenever the cursor had a value or an offset.
-	var prevValue int64
-	if len(results) > 0 {
-		prevValue = id(results[0])
+	pg.prev = cursor{isPrev: true, hasResults: cur.value != 0 || cur.offset != 0}
+	if n == 0 {
+		return pg, nil
 	}
-	return page[T]{
-		items: results[:min(int64(len(results)), limit)],
-		next:  cursor{value: nextValue, offset: nextOffset, hasResults: hasNext},
-		prev:  cursor{value: prevValue, isPrev: true, hasResults: cur.value != 0 || cur.offset != 0},
-	}, nil
+	pg.prev.value = results[0].internalID
+	// _build_next_values with is_desc=True: the last row's id, and an
+	// offset past the rows of the page that share it.
+	if pg.next.value == 0 {
+		pg.next.value = results[0].internalID
+	}
+	pg.next.hasResults = n > limit
+	last := results[n-1].internalID
+	if pg.next.value == last {
+		pg.next.offset += limit
+		return pg, nil
+	}
+	pg.next.value, pg.next.offset = last, 0
+	for i := min(n, limit) - 1; i >= 0 && results[i].internalID <= last; i-- {
+		pg.next.offset++
+	}
+	return pg, nil
 }
 
 // sliceRows returns rows[offset:offset+count], clamped like a SQL OFFSET/LIMIT.
@@ -161,103 +146,26 @@ func sliceRows[T any](rows []T, offset, count int64) []T {
 	if offset < 0 || count <= 0 || offset >= n {
 		return nil
 	}
-	end := n
-	if count < n-offset {
-		end = offset + count
-	}
-	out := make([]T, end-offset)
-	copy(out, rows[offset:end])
-	return out
+	return rows[offset:min(n, offset+count):min(n, offset+count)]
 }
 
-// buildNextValues is _build_next_values with is_desc=True and is_prev=False.
-func buildNextValues[T any](cur cursor, results []T, id func(T) int64, limit int64) (value, offset int64, hasNext bool) {
-	value, offset = cur.value, cur.offset
-	n := int64(len(results))
-	if n == 0 {
-		return value, offset, false
-	}
-	if value == 0 {
-		value = id(results[0])
-	}
-	hasNext = n > limit
-	nextValue := id(results[n-1])
-	if value == nextValue {
-		return nextValue, offset + limit, hasNext
-	}
-	nextOffset := int64(0)
-	start := n - 1
-	if hasNext {
-		start--
-	}
-	for i := start; i >= 0; i-- {
-		if id(results[i]) > nextValue {
-			break
-		}
-		nextOffset++
-	}
-	return nextValue, nextOffset, hasNext
-}
-
-// offsetPage pages items like Sentry's OffsetPaginator, whose cursors are
-// {per_page}:{page}:{is_prev} and which ignores is_prev. It returns a
-// non-nil response for the 400 and 500 answers a real server gives to
-// unusable cursors, such as the previous cursor of a first page.
-func offsetPage[T any](items []T, req pageRequest) (page[T], *response) {
-	var cur cursor
-	if req.cursor != nil {
-		cur = *req.cursor
-	}
-	limit := int64(req.limit)
-	pageIndex := cur.offset
-
-	// offset = page * value; stop = offset + (value or limit) + 1.
-	step := cur.value
-	if step == 0 {
-		step = limit
-	}
-	start, overflow := mulInt64(pageIndex, cur.value)
-	if !overflow && start < 0 {
-		return page[T]{}, detailResponse(400, msgNegativeOffset)
-	}
-	// Django refuses a negative slice bound; PostgreSQL refuses bounds
-	// beyond a bigint.
-	if overflow || step+1 < 0 || start > math.MaxInt64-step-1 {
-		return page[T]{}, internalErrorResponse()
-	}
-	results := sliceRows(items, start, step+1)
-	if cur.value != limit && int64(len(results)) > limit+1 {
-		results = results[int64(len(results))-(limit+1):]
-	}
-	hasNext := int64(len(results)) > limit
+// offsetPage pages items like Sentry's OffsetPaginator: the cursor is
+// {per_page}:{page}:{is_prev}, is_prev ignored.
+func offsetPage[T any](items []T, req pageRequest) page[T] {
+	cur, limit := req.cursor, req.limit
+	results := sliceRows(items, cur.offset*cur.value, limit+1)
 	return page[T]{
 		items: results[:min(int64(len(results)), limit)],
-		next:  cursor{value: limit, offset: pageIndex + 1, hasResults: hasNext},
-		prev:  cursor{value: limit, offset: pageIndex - 1, isPrev: true, hasResults: pageIndex > 0},
-	}, nil
-}
-
-// mulInt64 multiplies a and b, reporting whether the product overflows.
-func mulInt64(a, b int64) (int64, bool) {
-	if a == 0 || b == 0 {
-		return 0, false
+		next:  cursor{value: limit, offset: cur.offset + 1, hasResults: int64(len(results)) > limit},
+		prev:  cursor{value: limit, offset: cur.offset - 1, isPrev: true, hasResults: cur.offset > 0},
 	}
-	p := a * b
-	return p, p/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64)
 }
 
-// linkHeader builds the two-entry Link header of a paginated response.
-// base is the absolute URL of the request path followed by "?" and the
-// request's query string without cursor.
+// linkHeader builds a list's Link header from base, the request's absolute
+// URL with its query string but no cursor.
 func linkHeader(base string, prev, next cursor) string {
-	return linkEntry(base, linkPreviousRelation, prev) + ", " + linkEntry(base, linkNextRelation, next)
-}
-
-func linkEntry(base, rel string, c cursor) string {
-	results := "false"
-	if c.hasResults {
-		results = "true"
+	entry := func(rel string, c cursor) string {
+		return fmt.Sprintf(`<%s&cursor=%s>; rel="%s"; results="%t"; cursor="%s"`, base, c, rel, c.hasResults, c)
 	}
-	s := c.String()
-	return fmt.Sprintf(linkEntryFormat, base, s, rel, results, s)
+	return entry("previous", prev) + ", " + entry("next", next)
 }

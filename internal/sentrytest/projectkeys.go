@@ -1,11 +1,13 @@
 package sentrytest
 
 import (
+	"slices"
 	"strings"
 )
 
 // The per-project read endpoints (the writes are in keywrite.go):
 //
+//	GET /api/0/projects/{org}/{project}/                ProjectDetailsEndpoint
 //	GET /api/0/projects/{org}/{project}/keys/           ProjectKeysEndpoint
 //	GET /api/0/projects/{org}/{project}/keys/{key_id}/  ProjectKeyDetailsEndpoint
 //
@@ -15,56 +17,33 @@ import (
 // check passed: lookup by slug or id, rename redirect, status check and
 // object permission.
 func (f *Fake) projectFromRequest(req *apiRequest) (*Project, *response) {
-	orgSeg, projSeg := req.route.org, req.route.project
-	p := f.findProject(orgSeg, projSeg)
-	if p == nil {
+	var p *Project
+	if org := f.findOrganization(req.route.org); org != nil {
+		p = byIDOrSlug(org.projects, req.route.project)
+	}
+	switch {
+	case p == nil:
 		return nil, f.projectRedirect(req)
-	}
-	if !p.active {
+	case !p.active:
 		return nil, detailResponse(404, msgNotFound)
-	}
-	if !f.canAccessProject(req.token, p) {
+	case !req.token.hasProjectAccess(p): // has_object_permission
 		return nil, forbidden()
 	}
 	return p, nil
 }
 
-// findProject looks a project up the way convert_args does: each segment
-// is an id when it is all digits, a slug otherwise.
-func (f *Fake) findProject(orgSeg, projSeg string) *Project {
-	org := f.findOrganization(orgSeg)
-	if org == nil {
-		return nil
-	}
-	if id, isDecimal, ok := decimalID(projSeg); isDecimal {
-		if !ok {
-			return nil
-		}
-		for _, p := range org.projects {
-			if p.id == id {
-				return p
-			}
-		}
-		return nil
-	}
-	return org.projectBySlug(projSeg)
-}
-
-// projectRedirect handles a project segment that matches no project: if it
-// is a former slug the answer is 302 to the same URL with the new slug
-// (after a permission check that hides the rename from outsiders),
-// otherwise 404.
+// projectRedirect answers a project segment that matches no project: a
+// former slug (ProjectRedirect) is a 302 to the same path and query with
+// the new slug, after the method's object permission check (a 403 hides
+// the rename); anything else is a 404.
 func (f *Fake) projectRedirect(req *apiRequest) *response {
 	notFound := detailResponse(404, msgNotFound)
 	org := f.findOrganization(req.route.org)
-	if org == nil {
+	if org == nil || org.redirects[req.route.project] == nil {
 		return notFound
 	}
 	p := org.redirects[req.route.project]
-	if p == nil {
-		return notFound
-	}
-	if !f.canAccessProject(req.token, p) {
+	if !req.token.hasProjectAccess(p) {
 		return forbidden()
 	}
 	// request.get_full_path(): the escaped path plus the raw query string.
@@ -78,19 +57,14 @@ func (f *Fake) projectRedirect(req *apiRequest) *response {
 	if moved == requested {
 		return notFound
 	}
-	resp := jsonResponse(302, marshalJSON(jsonObject{
-		{"slug", p.slug},
-		{"detail", jsonObject{{"extra", jsonObject{{"url", moved}, {"slug", p.slug}}}}},
-	}))
+	// ProjectMoved's body today; older servers also sent a code and message.
+	detail := jsonObject{{"extra", jsonObject{{"url", moved}, {"slug", p.slug}}}}
+	if f.profile().movedCode {
+		detail = append(jsonObject{{"code", "resource-moved"}, {"message", "Resource has been moved"}}, detail...)
+	}
+	resp := jsonResponse(302, marshalJSON(jsonObject{{"slug", p.slug}, {"detail", detail}}))
 	resp.set("Location", moved)
 	return resp
-}
-
-// canAccessProject is ProjectPermission.has_object_permission for a token
-// that already passed the scope check: membership of the organization and
-// access to the project.
-func (f *Fake) canAccessProject(t *token, p *Project) bool {
-	return t.isMember(p.org) && t.hasProjectAccess(p)
 }
 
 // listProjectKeys is ProjectKeysEndpoint.get.
@@ -107,18 +81,9 @@ func (f *Fake) listProjectKeys(req *apiRequest) (*response, *linkCursors) {
 // empty for all, and nothing at all for any other value.
 func filterByStatus(q queryDict, keys []*Key) []*Key {
 	status, _ := q.get("status")
-	var out []*Key
-	for _, k := range keys {
-		switch status {
-		case "":
-			out = append(out, k)
-		case "active", "inactive":
-			if k.active == (status == "active") {
-				out = append(out, k)
-			}
-		}
-	}
-	return out
+	return slices.DeleteFunc(keys, func(k *Key) bool {
+		return status != "" && (status != "active" || !k.active) && (status != "inactive" || k.active)
+	})
 }
 
 // keyPage paginates keys sorted by internal id, highest first.
@@ -127,11 +92,15 @@ func (f *Fake) keyPage(req *apiRequest, keys []*Key) (*response, *linkCursors) {
 	if errResp != nil {
 		return errResp, nil
 	}
-	pg, errResp := keysetPage(keys, (*Key).InternalID, pr)
+	pg, errResp := keysetPage(keys, pr)
 	if errResp != nil {
 		return errResp, nil
 	}
-	return jsonResponse(200, f.keyList(pg.items)), &linkCursors{prev: pg.prev, next: pg.next}
+	items := make([]jsonObject, len(pg.items))
+	for i, k := range pg.items {
+		items[i] = f.keyObject(k)
+	}
+	return jsonResponse(200, marshalJSON(items)), &linkCursors{prev: pg.prev, next: pg.next}
 }
 
 // getProjectKey is ProjectKeyDetailsEndpoint.get.
@@ -141,4 +110,14 @@ func (f *Fake) getProjectKey(req *apiRequest) *response {
 		return errResp
 	}
 	return jsonResponse(200, marshalJSON(f.keyObject(k)))
+}
+
+// getProject is ProjectDetailsEndpoint.get; the fake serves no other method
+// of that endpoint.
+func (f *Fake) getProject(req *apiRequest) *response {
+	p, errResp := f.projectFromRequest(req)
+	if errResp != nil {
+		return errResp
+	}
+	return jsonResponse(200, marshalJSON(f.projectObject(p, req.token, true)))
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStatusFilter(t *testing.T) {
@@ -149,6 +150,87 @@ func TestRenamedProjectRedirects(t *testing.T) {
 	wantStatus(t, get(t, f, keysPath), 200)
 }
 
+// TestRenamedProjectEveryMethod: every method of every project endpoint
+// answers a former slug with the 302 of its profile, after the method's
+// permission check, and changes nothing.
+func TestRenamedProjectEveryMethod(t *testing.T) {
+	for _, profile := range []Profile{SaaS, Legacy} {
+		f := New(Config{Profile: profile, RateLimit: -1})
+		k := f.AddKey(KeySpec{Label: "k"})
+		f.Project().Rename("www")
+		f.AddToken(TokenSpec{Token: "reader", Scopes: []string{"project:read"}, Role: RoleOwner, Teams: []string{"acme"}})
+		f.AddToken(TokenSpec{Token: "stranger", Scopes: AllScopes()})
+		for _, tc := range []struct{ method, path, body string }{
+			{http.MethodGet, "", ""},
+			{http.MethodGet, "keys/", ""},
+			{http.MethodPost, "keys/", `{"name": "new"}`},
+			{http.MethodGet, "keys/" + k.ID() + "/", ""},
+			{http.MethodPut, "keys/" + k.ID() + "/", `{"name": "changed", "browserSdkVersion": "8.x"}`},
+			{http.MethodDelete, "keys/" + k.ID() + "/", ""},
+			{http.MethodGet, "keys/" + k.ID() + "/stats/", ""},
+		} {
+			name := fmt.Sprintf("%v %s %s", profile, tc.method, tc.path)
+			r := sendJSON(t, f, tc.method, "/api/0/projects/acme/web/"+tc.path+"?x=1&y=%2F", tc.body)
+			wantURL := "/api/0/projects/acme/www/" + tc.path + "?x=1&y=%2F"
+			detail := `{"extra":{"url":"` + wantURL + `","slug":"www"}}`
+			if profile == Legacy {
+				detail = `{"code":"resource-moved","message":"Resource has been moved","extra":{"url":"` + wantURL + `","slug":"www"}}`
+			}
+			if r.status != 302 || r.first("Location") != wantURL || string(r.body) != `{"slug":"www","detail":`+detail+`}` {
+				t.Errorf("%s: %d Location %q body %s", name, r.status, r.first("Location"), r.body)
+			}
+			// Without access, or without the method's scope, a 403 hides it.
+			for auth, challenge := range map[string]bool{"Bearer stranger": false, "Bearer reader": true} {
+				r := send(t, f, tc.method, "/api/0/projects/acme/web/"+tc.path, tc.body,
+					map[string]string{"Authorization": auth, "Content-Type": "application/json"})
+				if auth == "Bearer reader" && tc.method == http.MethodGet {
+					wantStatus(t, r, 302)
+					continue
+				}
+				wantDetail(t, r, 403, msgPermissionDenied)
+				if got := r.first("WWW-Authenticate") != ""; got != (challenge && profile == SaaS) {
+					t.Errorf("%s as %s: challenge %v", name, auth, got)
+				}
+			}
+		}
+		if len(f.Project().Keys()) != 1 || k.Name() != "k" || k.Deleted() || k.BrowserSDKVersion() == "8.x" {
+			t.Errorf("%v: a redirected request changed data", profile)
+		}
+		// By numeric id there is never a redirect.
+		wantStatus(t, get(t, f, fmt.Sprintf("/api/0/projects/acme/%d/keys/%s/", f.Project().ID(), k.ID())), 200)
+	}
+}
+
+// TestRenameHistory: every former slug redirects to the current one, until
+// another project takes it; a slug taken over is then re-pointed when that
+// project is renamed in turn, as ProjectRedirect.record does.
+func TestRenameHistory(t *testing.T) {
+	f := New(Config{})
+	p := f.Project()
+	p.Rename("www")
+	p.Rename("w3")
+	for _, old := range []string{"web", "www"} {
+		if r := get(t, f, "/api/0/projects/acme/"+old+"/keys/"); r.status != 302 || r.first("Location") != "/api/0/projects/acme/w3/keys/" {
+			t.Errorf("%s: %d %q", old, r.status, r.first("Location"))
+		}
+	}
+	other := f.AddProject(ProjectSpec{Slug: "web", Teams: []string{"acme"}})
+	k := other.AddKey(KeySpec{})
+	if ids := get(t, f, keysPath).publicIDs(t); len(ids) != 1 || ids[0] != k.ID() {
+		t.Errorf("the new project's slug answers %v", ids)
+	}
+	other.Rename("api")
+	if r := get(t, f, keysPath); r.status != 302 || r.first("Location") != "/api/0/projects/acme/api/keys/" {
+		t.Errorf("re-pointed: %d %q", r.status, r.first("Location"))
+	}
+	// A project may go back to a former slug of its own.
+	p.Rename("www")
+	wantStatus(t, get(t, f, "/api/0/projects/acme/www/keys/"), 200)
+	if r := get(t, f, "/api/0/projects/acme/w3/keys/"); r.first("Location") != "/api/0/projects/acme/www/keys/" {
+		t.Errorf("w3: %d %q", r.status, r.first("Location"))
+	}
+}
+
 func TestRedirectServedUnderPathPrefix(t *testing.T) {
 	f := New(Config{PathPrefix: "/sentry/"})
 	f.Project().Rename("www")
@@ -170,6 +252,9 @@ func TestCatchAll(t *testing.T) {
 		"/api/0/projects/acme/a%2Fb/keys/", // %2F decodes to a slash: no route
 		"/api/0/projects/acme//keys/",
 		"/api/0/projects/acme/web/keys/x/y/",
+		"/api/0/projects/acme/web/keys", // no hint about the missing slash
+		"/api/0/internal/health/",       // no health check
+		"/_fake/rename",                 // sentry-fake's control endpoints are its own
 		"/api/0/organizations/acme/",
 		"/api/1/projects/acme/web/keys/",
 		"/",
@@ -182,22 +267,10 @@ func TestCatchAll(t *testing.T) {
 		}
 	}
 
-	r := get(t, f, "/api/0/projects/acme/web/keys")
-	wantStatus(t, r, 404)
-	wantText := "Route not found, did you forget a trailing slash?\n\n" +
-		"try: /api/0/projects/acme/web/keys/\n" +
-		"                                  ^\n"
-	if string(r.body) != wantText || r.first("Content-Type") != "text/plain" {
-		t.Errorf("missing slash: %q (%s)\nwant %q", r.body, r.first("Content-Type"), wantText)
-	}
-	r = serve(t, f, http.MethodGet, "/api/0/projects/acme/web/keys", map[string]string{"Content-Type": "application/json"})
-	if want := `{"info":"Route not found, did you forget a trailing slash? try: /api/0/projects/acme/web/keys/"}`; string(r.body) != want {
-		t.Errorf("missing slash, JSON client: %s", r.body)
-	}
 }
 
-// TestMethods checks Sentry's dispatch order for every route: the CORS
-// preflight before authentication, then authentication, the scope check
+// TestMethods checks Sentry's dispatch order for every route:
+// authentication, the scope check
 // (which no token passes for a method outside scope_map, such as PATCH),
 // and only then a 405 for a view without that handler.
 func TestMethods(t *testing.T) {
@@ -207,17 +280,14 @@ func TestMethods(t *testing.T) {
 	}{
 		{keysPath, "GET, POST, HEAD, OPTIONS"},
 		{keyPath, "GET, PUT, DELETE, HEAD, OPTIONS"},
+		{"/api/0/projects/acme/web/", "GET, HEAD, OPTIONS"},
+		{keyPath + "stats/", "GET, HEAD, OPTIONS"},
 		{orgKeysPath, "GET, HEAD, OPTIONS"},
 		{"/api/0/organizations/acme/projects/", "GET, HEAD, OPTIONS"},
-		{"/api/0/internal/health/", "GET, HEAD, OPTIONS"},
 	}
 	f := New(Config{RateLimit: -1})
 	auth := map[string]string{"Authorization": "Bearer " + f.Token()}
 	for _, rt := range routes {
-		r := serve(t, f, http.MethodOptions, rt.path, nil)
-		if r.status != 200 || r.first("Allow") != rt.allow || len(r.body) != 0 {
-			t.Errorf("OPTIONS %s: %d Allow=%q body %q, want 200 Allow=%q", rt.path, r.status, r.first("Allow"), r.body, rt.allow)
-		}
 		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
 			if strings.Contains(rt.allow, method) {
 				continue
@@ -228,10 +298,7 @@ func TestMethods(t *testing.T) {
 				t.Errorf("%s %s: Allow %q, want %q", method, rt.path, r.first("Allow"), rt.allow)
 			}
 		}
-		if rt.path == "/api/0/internal/health/" {
-			continue
-		}
-		r = serve(t, f, http.MethodPatch, rt.path, auth)
+		r := serve(t, f, http.MethodPatch, rt.path, auth)
 		wantDetail(t, r, 403, msgPermissionDenied)
 		if r.first("WWW-Authenticate") != "" {
 			t.Errorf("PATCH %s: a challenge %q for a method no scope allows", rt.path, r.first("WWW-Authenticate"))
@@ -249,5 +316,52 @@ func TestMethods(t *testing.T) {
 	wantStatus(t, r, 200)
 	if r.first("Link") == "" {
 		t.Error("HEAD has no Link header")
+	}
+}
+
+// TestProjectDetails: the project's endpoint answers the fields clients use,
+// in DetailedProjectSerializer's order with string ids, by slug or id, and
+// fails like the key endpoints.
+func TestProjectDetails(t *testing.T) {
+	for _, profile := range []Profile{SaaS, Legacy} {
+		f := New(Config{Profile: profile})
+		p := f.AddProject(ProjectSpec{Slug: "api", Name: "API", Platform: "go", Teams: []string{"acme"},
+			Created: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)})
+		org := f.Organization()
+		created := "2026-03-04T05:06:07.000000Z"
+		if profile == Legacy {
+			created = "2026-03-04T05:06:07Z"
+		}
+		want := fmt.Sprintf(`{"id":"%d","slug":"api","name":"API","platform":"go","dateCreated":"%s","isBookmarked":false,`+
+			`"isMember":true,"hasAccess":true,"team":{"id":"%[3]d","slug":"acme","name":"acme"},`+
+			`"teams":[{"id":"%[3]d","slug":"acme","name":"acme"}],"organization":{"id":"%d","slug":"acme","name":"acme"}}`,
+			p.ID(), created, f.Team().ID(), org.ID())
+		for _, path := range []string{"/api/0/projects/acme/api/", fmt.Sprintf("/api/0/projects/%d/%d/", org.ID(), p.ID())} {
+			wantBody(t, get(t, f, path), 200, want)
+		}
+		wantDetail(t, get(t, f, "/api/0/projects/acme/nope/"), 404, msgNotFound)
+		wantDetail(t, get(t, f, "/api/0/projects/nope/api/"), 404, msgNotFound)
+		p.SetActive(false)
+		wantDetail(t, get(t, f, "/api/0/projects/acme/api/"), 404, msgNotFound)
+		p.SetActive(true)
+		f.AddToken(TokenSpec{Token: "stranger", Scopes: AllScopes()})
+		wantDetail(t, getAs(t, f, "/api/0/projects/acme/api/", "Bearer stranger"), 403, msgPermissionDenied)
+		f.AddToken(TokenSpec{Token: "org", Scopes: []string{"org:read"}, Role: RoleOwner})
+		wantDetail(t, getAs(t, f, "/api/0/projects/acme/api/", "Bearer org"), 403, msgPermissionDenied)
+		// Only GET is served; other methods are refused after the scope check.
+		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+			r := sendJSON(t, f, method, "/api/0/projects/acme/api/", `{"slug": "x"}`)
+			wantDetail(t, r, 405, fmt.Sprintf("Method %q not allowed.", method))
+			if r.first("Allow") != "GET, HEAD, OPTIONS" {
+				t.Errorf("%s: Allow %q", method, r.first("Allow"))
+			}
+		}
+		if p.Slug() != "api" {
+			t.Error("a refused method changed the project")
+		}
+		p.Rename("svc")
+		if r := get(t, f, "/api/0/projects/acme/api/?a=1"); r.status != 302 || r.first("Location") != "/api/0/projects/acme/svc/?a=1" {
+			t.Errorf("%v renamed: %d %q", profile, r.status, r.first("Location"))
+		}
 	}
 }

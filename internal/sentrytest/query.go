@@ -1,6 +1,7 @@
 package sentrytest
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,7 +26,10 @@ func parseQueryDict(raw string) queryDict {
 			continue
 		}
 		name, value, _ := strings.Cut(field, "=")
-		q.add(unquotePlus(name), unquotePlus(value))
+		if name = unquotePlus(name); q.values[name] == nil {
+			q.keys = append(q.keys, name)
+		}
+		q.values[name] = append(q.values[name], unquotePlus(value))
 	}
 	return q
 }
@@ -35,13 +39,6 @@ func unquotePlus(s string) string {
 		return u
 	}
 	return strings.ReplaceAll(s, "+", " ")
-}
-
-func (q *queryDict) add(key, value string) {
-	if _, seen := q.values[key]; !seen {
-		q.keys = append(q.keys, key)
-	}
-	q.values[key] = append(q.values[key], value)
 }
 
 // get returns the last value of key, like QueryDict.get.
@@ -58,9 +55,8 @@ func (q queryDict) getList(key string) []string {
 	return q.values[key]
 }
 
-// encodeWithout re-encodes the query like QueryDict.urlencode after popping
-// the given key. url.QueryEscape escapes the same bytes as Python's
-// quote_plus.
+// encodeWithout is QueryDict.urlencode after popping a key (url.QueryEscape
+// escapes the bytes Python's quote_plus does).
 func (q queryDict) encodeWithout(drop string) string {
 	var parts []string
 	for _, k := range q.keys {
@@ -78,18 +74,14 @@ func (q queryDict) encodeWithout(drop string) string {
 // urllib.parse.quote: letters, digits and "_.-~" are never encoded, nor are
 // the bytes listed in safe.
 func pyQuote(s, safe string) string {
-	const upperHex = "0123456789ABCDEF"
+	const unreserved = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-~"
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') ||
-			strings.IndexByte("_.-~", c) >= 0 || strings.IndexByte(safe, c) >= 0 {
+	for _, c := range []byte(s) {
+		if strings.IndexByte(unreserved+safe, c) >= 0 {
 			b.WriteByte(c)
-			continue
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
 		}
-		b.WriteByte('%')
-		b.WriteByte(upperHex[c>>4])
-		b.WriteByte(upperHex[c&15])
 	}
 	return b.String()
 }
@@ -99,20 +91,21 @@ func absoluteURI(prefix, path string) string {
 	return strings.TrimRight(prefix, "/") + "/" + strings.TrimLeft(path, "/")
 }
 
-// decimalID converts a path segment or parameter made of ASCII digits to
-// an id, as the API's convert_args does for segments that are not slugs.
-// ok is false when s is not all digits; values beyond int64 match nothing,
-// as out-of-range lookups do in Django.
-func decimalID(s string) (id int64, isDecimal, ok bool) {
-	if s == "" {
-		return 0, false, false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false, false
-		}
-	}
-	var err error
-	id, err = strconv.ParseInt(s, 10, 64)
-	return id, true, err == nil
+// isDecimal reports whether a URL segment is made of ASCII digits, which
+// the API's convert_args reads as an id rather than a slug.
+func isDecimal(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+
+// byIDOrSlug finds what a URL segment or parameter names, like
+// convert_args: digits are an id (one beyond int64 matches nothing, as in
+// Django), anything else an exact slug.
+func byIDOrSlug[T interface{ idSlug() (int64, string) }](items []T, s string) T {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return find(items, func(it T) bool {
+		i, slug := it.idSlug()
+		return (isDecimal(s) && err == nil && i == id) || (!isDecimal(s) && slug == s)
+	})
 }
+
+func (o *Organization) idSlug() (int64, string) { return o.id, o.slug }
+func (p *Project) idSlug() (int64, string)      { return p.id, p.slug }
+func (t *Team) idSlug() (int64, string)         { return t.id, t.slug }

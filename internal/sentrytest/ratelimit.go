@@ -10,7 +10,7 @@ import (
 // Sentry's rate limiting (src/sentry/middleware/ratelimit.py and
 // src/sentry/ratelimits): a fixed window per caller and endpoint, counted
 // before the view runs, with X-Sentry-Rate-Limit-* headers on every answer
-// of a limited endpoint. The key endpoints allow 40 GETs per second.
+// of a limited endpoint.
 
 const (
 	defaultRateLimit   = 40
@@ -20,15 +20,11 @@ const (
 )
 
 // rateMeta is RateLimitMeta: what the headers report for one request.
+// concurrentLimit is 0 when no concurrent limit applies.
 type rateMeta struct {
-	limit                  int
-	remaining              int
-	reset                  int64
-	limited                bool
-	concurrentLimit        int // 0 when no concurrent limit applies
-	concurrentRemaining    int
-	hasConcurrentRemaining bool
-	concurrencyExceeded    bool
+	limit, remaining, concurrentLimit, concurrentRemaining int
+	reset                                                  int64
+	limited, concurrencyExceeded, hasConcurrentRemaining   bool
 }
 
 // apply adds the rate-limit headers, as the middleware's process_response
@@ -45,14 +41,17 @@ func (m rateMeta) apply(resp *response) {
 	}
 }
 
-// rateLimitedResponse is the middleware's 429: JSON bytes in a plain Django
-// HttpResponse, hence Django's default content type, and no Retry-After.
-func rateLimitedResponse(m rateMeta) *response {
+// refuse is the middleware's 429 with its headers: JSON bytes in a plain
+// Django HttpResponse, hence Django's default content type, and no
+// Retry-After.
+func (m rateMeta) refuse() *response {
 	msg := fmt.Sprintf(msgRateLimited, m.limit, rateLimitWindow)
 	if !m.limited && m.concurrencyExceeded {
 		msg = fmt.Sprintf(msgConcurrencyOver, m.concurrentLimit)
 	}
-	return newResponse(429, contentTypeHTML, marshalJSON(jsonObject{{"detail", msg}}))
+	resp := newResponse(429, contentTypeHTML, marshalJSON(jsonObject{{"detail", msg}}))
+	m.apply(resp)
+	return resp
 }
 
 // rateLimiter counts requests per key in fixed one-second windows aligned
@@ -64,13 +63,12 @@ type rateLimiter struct {
 }
 
 type window struct {
-	start int64 // unix second
-	count int
+	second int64
+	count  int
 }
 
 func (l *rateLimiter) init() {
-	l.windows = map[string]window{}
-	l.inflight = map[string]int{}
+	l.windows, l.inflight = map[string]window{}, map[string]int{}
 }
 
 // start counts a request. The returned function must be called when the
@@ -80,27 +78,19 @@ func (l *rateLimiter) init() {
 func (l *rateLimiter) start(key string, limit, concurrentLimit int, now time.Time) (rateMeta, func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	bucket := now.Unix() / rateLimitWindow
-	w := l.windows[key]
-	if w.start != bucket {
-		w = window{start: bucket}
+	w := window{second: now.Unix() / rateLimitWindow, count: 1}
+	if old := l.windows[key]; old.second == w.second {
+		w.count += old.count
 	}
-	w.count++
 	l.windows[key] = w
-
-	m := rateMeta{limit: limit, reset: (bucket + 1) * rateLimitWindow, concurrentLimit: concurrentLimit}
-	m.limited = w.count > limit
-	if !m.limited {
-		m.remaining = limit - w.count
-	}
+	m := rateMeta{limit: limit, remaining: max(limit-w.count, 0), reset: (w.second + 1) * rateLimitWindow,
+		concurrentLimit: concurrentLimit, limited: w.count > limit}
 	release := func() {}
 	if m.limited || concurrentLimit <= 0 {
 		return m, release
 	}
 	current := l.inflight[key]
-	if current >= concurrentLimit {
-		m.concurrencyExceeded = true
-	} else {
+	if m.concurrencyExceeded = current >= concurrentLimit; !m.concurrencyExceeded {
 		current++
 		l.inflight[key] = current
 		release = func() {
@@ -111,7 +101,6 @@ func (l *rateLimiter) start(key string, limit, concurrentLimit int, now time.Tim
 			}
 		}
 	}
-	m.concurrentRemaining = concurrentLimit - current
-	m.hasConcurrentRemaining = true
+	m.concurrentRemaining, m.hasConcurrentRemaining = concurrentLimit-current, true
 	return m, release
 }

@@ -41,19 +41,12 @@ type requestLog struct {
 	entries []Request
 }
 
+func (l *requestLog) with(fn func()) { l.mu.Lock(); defer l.mu.Unlock(); fn() }
+
 func (l *requestLog) add(r *http.Request, body []byte, status int) {
-	entry := Request{
-		Method:   r.Method,
-		Path:     r.URL.EscapedPath(),
-		RawQuery: r.URL.RawQuery,
-		Header:   r.Header.Clone(),
-		Body:     cloneBody(body),
-		Status:   status,
-		Time:     time.Now(),
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, entry)
+	entry := Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone(),
+		Body: cloneBody(body), Status: status, Time: time.Now()}
+	l.with(func() { l.entries = append(l.entries, entry) })
 }
 
 func cloneBody(b []byte) []byte {
@@ -65,35 +58,28 @@ func cloneBody(b []byte) []byte {
 
 // Requests returns a copy of the request log, oldest first. The caller may
 // change the copy freely.
-func (f *Fake) Requests() []Request {
-	f.log.mu.Lock()
-	defer f.log.mu.Unlock()
-	out := make([]Request, len(f.log.entries))
-	for i, e := range f.log.entries {
-		e.Header = e.Header.Clone()
-		e.Body = cloneBody(e.Body)
-		out[i] = e
-	}
+func (f *Fake) Requests() (out []Request) {
+	f.log.with(func() {
+		for _, e := range f.log.entries {
+			e.Header, e.Body = e.Header.Clone(), cloneBody(e.Body)
+			out = append(out, e)
+		}
+	})
 	return out
 }
 
 // ResetRequests empties the request log.
-func (f *Fake) ResetRequests() {
-	f.log.mu.Lock()
-	defer f.log.mu.Unlock()
-	f.log.entries = nil
-}
+func (f *Fake) ResetRequests() { f.log.with(func() { f.log.entries = nil }) }
 
 // CountRequests returns how many logged requests had exactly this escaped
 // path (query string excluded).
-func (f *Fake) CountRequests(path string) int {
-	f.log.mu.Lock()
-	defer f.log.mu.Unlock()
-	n := 0
-	for _, e := range f.log.entries {
-		if e.Path == path {
-			n++
+func (f *Fake) CountRequests(path string) (n int) {
+	f.log.with(func() {
+		for _, e := range f.log.entries {
+			if e.Path == path {
+				n++
+			}
 		}
-	}
+	})
 	return n
 }

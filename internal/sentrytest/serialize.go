@@ -7,63 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 )
-
-// profileSettings gathers what differs between the two profiles.
-type profileSettings struct {
-	sdkVersion     string        // a new project's default loader version
-	loaderOptions  LoaderOptions // a new project's default loader options
-	sdkChoices     []string
-	epoch          time.Time // base of synthetic creation times
-	formatTime     func(time.Time) string
-	modern         bool // 13 DSN kinds and dynamicSdkLoaderOptions
-	scopeChallenge bool // WWW-Authenticate on insufficient-scope 403s
-	orgKeys        bool // GET /organizations/{org}/project-keys/ exists
-}
-
-var (
-	saasProfile = profileSettings{
-		sdkVersion:     "10.x",
-		loaderOptions:  LoaderOptions{HasReplay: true, HasPerformance: true},
-		sdkChoices:     []string{"10.x", "9.x", "8.x", "7.x"},
-		epoch:          time.Date(2026, 1, 29, 17, 40, 0, 0, time.UTC),
-		formatTime:     formatMicros,
-		modern:         true,
-		scopeChallenge: true,
-		orgKeys:        true,
-	}
-	legacyProfile = profileSettings{
-		sdkVersion: "4.x",
-		sdkChoices: []string{"latest", "4.x"},
-		epoch:      time.Date(2018, 9, 20, 15, 48, 0, 0, time.UTC),
-		formatTime: formatMillis,
-	}
-)
-
-func (f *Fake) profile() profileSettings {
-	if f.cfg.Profile == Legacy {
-		return legacyProfile
-	}
-	return saasProfile
-}
-
-// formatMicros renders a time like Sentry's JSON encoder today
-// (%Y-%m-%dT%H:%M:%S.%fZ, always six fractional digits).
-func formatMicros(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
-}
-
-// formatMillis renders a time like Django REST framework's encoder, which
-// old Sentry used: isoformat() cut to milliseconds, no fraction when the
-// microseconds are zero.
-func formatMillis(t time.Time) string {
-	t = t.UTC()
-	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02T15:04:05Z")
-	}
-	return t.Format("2006-01-02T15:04:05.") + fmt.Sprintf("%03d", t.Nanosecond()/1_000_000) + "Z"
-}
 
 // jsonObject is a JSON object whose members keep their order, since
 // Sentry's serializers emit fields in dict insertion order.
@@ -75,15 +19,10 @@ type jsonField struct {
 }
 
 // MarshalJSON writes the members in order.
-func (o jsonObject) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	appendJSON(&b, o)
-	return b.Bytes(), nil
-}
+func (o jsonObject) MarshalJSON() ([]byte, error) { return marshalJSON(o), nil }
 
 // marshalJSON encodes v compactly without HTML escaping, like Sentry's
-// renderer. Only values built by this package are passed in, so an error
-// is a bug.
+// renderer; it only sees values of this package.
 func marshalJSON(v any) []byte {
 	var b bytes.Buffer
 	appendJSON(&b, v)
@@ -188,10 +127,8 @@ func (f *Fake) keyObject(k *Key) jsonObject {
 	api := fmt.Sprintf("%s/api/%d", e, pid)
 
 	dsn := jsonObject{
-		{"secret", dsnURL(e, pk+":"+k.secret, pid)},
-		{"public", dsnURL(e, pk, pid)},
-		{"csp", api + "/csp-report/?sentry_key=" + pk},
-		{"security", api + "/security/?sentry_key=" + pk},
+		{"secret", dsnURL(e, pk+":"+k.secret, pid)}, {"public", dsnURL(e, pk, pid)},
+		{"csp", api + "/csp-report/?sentry_key=" + pk}, {"security", api + "/security/?sentry_key=" + pk},
 		{"minidump", api + "/minidump/?sentry_key=" + pk},
 	}
 	if prof.modern {
@@ -217,71 +154,51 @@ func (f *Fake) keyObject(k *Key) jsonObject {
 	for i, c := range prof.sdkChoices {
 		choices[i] = [2]string{c, c}
 	}
-	name := k.name()
 	obj := jsonObject{
-		{"id", pk},
-		{"name", name},
-		{"label", name},
-		{"public", pk},
-		{"secret", k.secret},
-		{"projectId", pid},
-		{"isActive", k.active},
-		{"rateLimit", rateLimit},
-		{"dsn", dsn},
-		{"browserSdkVersion", k.browserSDKVersion()},
-		{"browserSdk", jsonObject{{"choices", choices}}},
+		{"id", pk}, {"name", k.name()}, {"label", k.name()}, {"public", pk}, {"secret", k.secret},
+		{"projectId", pid}, {"isActive", k.active}, {"rateLimit", rateLimit}, {"dsn", dsn},
+		{"browserSdkVersion", k.browserSDKVersion()}, {"browserSdk", jsonObject{{"choices", choices}}},
 		{"dateCreated", prof.formatTime(k.created)},
 	}
 	if prof.modern {
-		obj = append(obj, jsonField{"dynamicSdkLoaderOptions", jsonObject{
-			{"hasReplay", k.loader.HasReplay},
-			{"hasPerformance", k.loader.HasPerformance},
-			{"hasDebug", k.loader.HasDebug},
-			{"hasFeedback", k.loader.HasFeedback},
-			{"hasLogsAndMetrics", k.loader.HasLogsAndMetrics},
-		}})
+		loader := make(jsonObject, len(loaderOptionFields))
+		for i, o := range loaderOptionFields {
+			loader[i] = jsonField{o.name, *o.field(&k.loader)}
+		}
+		obj = append(obj, jsonField{"dynamicSdkLoaderOptions", loader})
 	}
 	return obj
 }
 
-// keyList serialises keys as a JSON array.
-func (f *Fake) keyList(keys []*Key) []byte {
-	items := make([]jsonObject, len(keys))
-	for i, k := range keys {
-		items[i] = f.keyObject(k)
-	}
-	return marshalJSON(items)
-}
-
-// projectObject serialises the subset of ProjectSummarySerializer the fake
-// models, in the serializer's field order. Ids are strings there.
-func (f *Fake) projectObject(p *Project, t *token) jsonObject {
+// projectObject serialises the subset of ProjectSummarySerializer (the
+// projects list) the fake models, in the serializer's field order, or with
+// details the subset of DetailedProjectSerializer (a project's endpoint).
+// Ids are strings in both.
+func (f *Fake) projectObject(p *Project, t *token, details bool) jsonObject {
 	teams := make([]jsonObject, len(p.teams))
 	for i, team := range p.teams {
-		teams[i] = jsonObject{
-			{"id", strconv.FormatInt(team.id, 10)},
-			{"slug", team.slug},
-			{"name", team.name},
-		}
+		teams[i] = jsonObject{{"id", strconv.FormatInt(team.id, 10)}, {"slug", team.slug}, {"name", team.name}}
 	}
-	var first any
+	var first, platform any
 	if len(teams) > 0 {
 		first = teams[0]
 	}
-	var platform any
 	if p.platform != "" {
 		platform = p.platform
 	}
+	id, created := strconv.FormatInt(p.id, 10), f.profile().formatTime(p.created)
+	if details {
+		return jsonObject{
+			{"id", id}, {"slug", p.slug}, {"name", p.name}, {"platform", platform}, {"dateCreated", created},
+			{"isBookmarked", false}, {"isMember", t.hasProjectMembership(p)}, {"hasAccess", t.hasProjectAccess(p)},
+			{"team", first}, {"teams", teams},
+			{"organization", jsonObject{
+				{"id", strconv.FormatInt(p.org.id, 10)}, {"slug", p.org.slug}, {"name", p.org.name}}},
+		}
+	}
 	return jsonObject{
-		{"team", first},
-		{"teams", teams},
-		{"id", strconv.FormatInt(p.id, 10)},
-		{"name", p.name},
-		{"slug", p.slug},
-		{"isBookmarked", false},
-		{"isMember", t.hasProjectMembership(p)},
-		{"hasAccess", t.hasProjectAccess(p)},
-		{"dateCreated", f.profile().formatTime(p.created)},
+		{"team", first}, {"teams", teams}, {"id", id}, {"name", p.name}, {"slug", p.slug}, {"isBookmarked", false},
+		{"isMember", t.hasProjectMembership(p)}, {"hasAccess", t.hasProjectAccess(p)}, {"dateCreated", created},
 		{"platform", platform},
 	}
 }

@@ -56,14 +56,10 @@ func newResponse(status int, contentType string, body []byte) *response {
 // set stores a header under its exact name.
 func (r *response) set(name, value string) { r.header[name] = []string{value} }
 
-const (
-	contentTypeJSON = "application/json"
-	contentTypeHTML = "text/html; charset=utf-8"
-	contentTypeText = "text/plain"
-)
+const contentTypeHTML = "text/html; charset=utf-8" // Django's default
 
 func jsonResponse(status int, body []byte) *response {
-	return newResponse(status, contentTypeJSON, body)
+	return newResponse(status, "application/json", body)
 }
 
 // detailResponse is the usual Sentry error body {"detail": msg}.
@@ -77,127 +73,10 @@ func internalErrorResponse() *response {
 	return jsonResponse(500, marshalJSON(jsonObject{{"detail", "Internal Error"}, {"errorId", id}}))
 }
 
-// emptyNotFound is Django's HttpResponse(status=404): no body.
-func emptyNotFound() *response {
-	return newResponse(404, contentTypeHTML, nil)
-}
-
-// route identifies one of the fake's endpoints.
-type route struct {
-	kind    routeKind
-	org     string
-	project string
-	key     string
-	path    string // decoded request path below the mount point
-}
-
-type routeKind int
-
-const (
-	routeNone routeKind = iota
-	routeProjectKeys
-	routeProjectKey
-	routeOrgProjectKeys
-	routeOrgProjects
-	routeHealth
-)
-
-// endpoint describes what Sentry's view for a route has: its handlers and
-// the scope_map of its permission class.
-type endpoint struct {
-	// allow is the Allow header: the view's handlers in Django's
-	// http_method_names order, HEAD (Django adds it to views with a get)
-	// and OPTIONS included.
-	allow  string
-	scopes map[string][]string
-}
-
-var (
-	// projectScopeMap is ProjectPermission.scope_map.
-	projectScopeMap = map[string][]string{
-		http.MethodGet:    {"project:read", "project:write", "project:admin"},
-		http.MethodPost:   {"project:write", "project:admin"},
-		http.MethodPut:    {"project:write", "project:admin"},
-		http.MethodDelete: {"project:admin"},
-	}
-	// orgScopeMap is OrganizationPermission.scope_map.
-	orgScopeMap = map[string][]string{
-		http.MethodGet:    {"org:read", "org:write", "org:admin"},
-		http.MethodPost:   {"org:write", "org:admin"},
-		http.MethodPut:    {"org:write", "org:admin"},
-		http.MethodDelete: {"org:admin"},
-	}
-	endpoints = map[routeKind]endpoint{
-		routeProjectKeys:    {"GET, POST, HEAD, OPTIONS", projectScopeMap},
-		routeProjectKey:     {"GET, PUT, DELETE, HEAD, OPTIONS", projectScopeMap},
-		routeOrgProjectKeys: {"GET, HEAD, OPTIONS", orgScopeMap},
-		routeOrgProjects:    {"GET, HEAD, OPTIONS", orgScopeMap},
-		routeHealth:         {"GET, HEAD, OPTIONS", nil},
-	}
-)
-
-// handles reports whether the route's view has a handler for method.
-func (r route) handles(method string) bool {
-	for m := range strings.SplitSeq(endpoints[r.kind].allow, ", ") {
-		if m == method {
-			return true
-		}
-	}
-	return false
-}
-
-// scopes returns the scopes that allow method on the route. HEAD is
-// treated as GET.
-func (r route) scopes(method string) []string {
-	if method == http.MethodHead {
-		method = http.MethodGet
-	}
-	return endpoints[r.kind].scopes[method]
-}
-
-// rateLimited reports whether the request counts against the key lists'
-// limit of 40 per second, which Sentry sets for GET and POST of
-// ProjectKeysEndpoint and GET of the organization's key list.
-func (r route) rateLimited(method string, keyDetails bool) bool {
-	switch r.kind {
-	case routeProjectKeys:
-		return method == http.MethodGet || method == http.MethodPost
-	case routeOrgProjectKeys:
-		return method == http.MethodGet
-	case routeProjectKey:
-		return keyDetails && (method == http.MethodGet || method == http.MethodPut || method == http.MethodDelete)
-	}
-	return false
-}
-
-// matchRoute matches a decoded path against Sentry's URL patterns, whose
-// segments are [^/]+ and which all end with a slash.
-func matchRoute(path string) route {
-	rest, ok := strings.CutPrefix(path, "/api/0/")
-	if !ok || !strings.HasSuffix(rest, "/") {
-		return route{path: path}
-	}
-	seg := strings.Split(strings.TrimSuffix(rest, "/"), "/")
-	for _, s := range seg {
-		if s == "" {
-			return route{path: path}
-		}
-	}
-	r := route{path: path}
-	switch {
-	case len(seg) == 4 && seg[0] == "projects" && seg[3] == "keys":
-		r.kind, r.org, r.project = routeProjectKeys, seg[1], seg[2]
-	case len(seg) == 5 && seg[0] == "projects" && seg[3] == "keys":
-		r.kind, r.org, r.project, r.key = routeProjectKey, seg[1], seg[2], seg[4]
-	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "project-keys":
-		r.kind, r.org = routeOrgProjectKeys, seg[1]
-	case len(seg) == 3 && seg[0] == "organizations" && seg[2] == "projects":
-		r.kind, r.org = routeOrgProjects, seg[1]
-	case len(seg) == 2 && seg[0] == "internal" && seg[1] == "health":
-		r.kind = routeHealth
-	}
-	return r
-}
+// emptyNotFound is Django's HttpResponse(status=404): no body. Sentry's
+// catch-all answers it to unknown routes, and sentry.io's gateway to
+// unknown organizations.
+func emptyNotFound() *response { return newResponse(404, contentTypeHTML, nil) }
 
 // apiRequest is a routed, authenticated request.
 type apiRequest struct {
@@ -216,18 +95,16 @@ const maxBodySize = 4 << 20
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodySize))
-	m := f.modes.snapshot()
+	m := f.switches.snapshot()
 	resp, release := f.respond(r, body, m)
 	defer release()
-	// The latency stands for the server's processing time, counted from the
-	// request's arrival, so the fake's own work is part of it rather than
-	// added to it. The request keeps its concurrency slot meanwhile.
+	// The latency is the server's processing time from the request's
+	// arrival, the fake's own work included; the request keeps its
+	// concurrency slot meanwhile.
 	if wait := m.latency - time.Since(arrived); m.latency > 0 && wait > 0 {
-		timer := time.NewTimer(wait)
 		select {
-		case <-timer.C:
+		case <-time.After(wait):
 		case <-r.Context().Done():
-			timer.Stop()
 			f.log.add(r, body, 0)
 			return
 		}
@@ -244,17 +121,11 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for name, values := range resp.header {
 		w.Header()[name] = values
 	}
-	if bodyAllowed(resp.status) {
+	if resp.status >= 200 && resp.status != http.StatusNoContent && resp.status != http.StatusNotModified {
 		w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
 	}
 	w.WriteHeader(resp.status)
-	if len(resp.body) > 0 {
-		_, _ = w.Write(resp.body)
-	}
-}
-
-func bodyAllowed(status int) bool {
-	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+	_, _ = w.Write(resp.body)
 }
 
 // dropConnection closes the client's connection without writing anything.
@@ -274,118 +145,62 @@ func dropConnection(w http.ResponseWriter) {
 // respond computes the answer to r and returns a function to call once it
 // has been written (it frees the request's concurrency slot). A nil answer
 // means the connection is to be dropped.
-func (f *Fake) respond(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
-	fault := f.faults.take(r.URL.EscapedPath(), r.Method)
-	if fault != nil && !fault.replaces() {
-		fault = nil // the zero Fault: a normal answer
-	}
-	if fault != nil && !fault.afterProcessing {
+func (f *Fake) respond(r *http.Request, body []byte, m modes) (*response, func()) {
+	fault := f.switches.take(r.URL.EscapedPath(), r.Method)
+	switch {
+	case fault == nil:
+		return f.process(r, body, m)
+	case !fault.drop && fault.build == nil:
+		// The zero Fault keeps the normal answer.
+		fault.strike()
+		return f.process(r, body, m)
+	case !fault.afterProcessing:
+		fault.strike()
 		return fault.answer(f.now()), func() {}
 	}
-	resp, release := f.process(r, body, m)
-	if fault != nil {
-		// The request was handled (a POST created its key); the client
-		// gets the fault instead of the real answer.
-		resp = fault.answer(f.now())
-	}
-	return resp, release
+	// The request is handled (a POST creates its key); the client gets the
+	// fault instead of the real answer.
+	_, release := f.process(r, body, m)
+	fault.strike()
+	return fault.answer(f.now()), release
 }
 
-// process is the normal handling of a request.
-func (f *Fake) process(r *http.Request, body []byte, m modeSnapshot) (*response, func()) {
+// process is the normal handling of a request: the proxy's random 503s,
+// routing, sentry.io's gateway, the rate limiter, then Sentry's dispatch.
+func (f *Fake) process(r *http.Request, body []byte, m modes) (*response, func()) {
 	noop := func() {}
-	if f.modes.draw503(m) {
-		return proxyPage(503, "Service Temporarily Unavailable"), noop
+	if f.switches.draw503(m) {
+		return serviceUnavailable(), noop
 	}
 	rel, mounted := strings.CutPrefix(r.URL.Path, f.cfg.PathPrefix)
-	if !mounted || !strings.HasPrefix(rel, "/") {
+	rt := matchRoute(rel)
+	if !mounted || rt.kind == routeNone || (rt.kind == routeOrgProjectKeys && !f.profile().orgKeys) {
 		return emptyNotFound(), noop
 	}
-	rt := matchRoute(rel)
-	if rt.kind == routeOrgProjectKeys && !f.profile().orgKeys {
-		rt.kind = routeNone
-	}
-	switch rt.kind {
-	case routeNone:
-		return catchAll(r, rel), noop
-	case routeHealth:
-		return f.health(r), noop
-	}
-	if f.cfg.Gateway && !f.organizationExists(rt.org) {
+	var org *Organization
+	f.read(func() { org = f.findOrganization(rt.org) })
+	if f.cfg.Gateway && org == nil {
 		// sentry.io's control silo cannot route the request to a cell.
 		return emptyNotFound(), noop
 	}
-	var meta *rateMeta
-	release := noop
-	if limit := m.effectiveRateLimit(f.cfg.Profile); rt.rateLimited(r.Method, f.cfg.RateLimitKeyDetails) && limit > 0 {
-		rm, done := f.limiter.start(f.rateLimitKey(r, rt), limit, m.concurrentLimit, f.now())
-		meta, release = &rm, done
-		if rm.limited || rm.concurrencyExceeded {
-			resp := rateLimitedResponse(rm)
-			rm.apply(resp)
-			return resp, release
-		}
+	limit, concurrentLimit := f.rateLimitFor(rt, r.Method, m)
+	if limit == 0 {
+		return f.handleAPI(r, body, rt, m), noop
+	}
+	rm, release := f.limiter.start(f.rateLimitKey(r, rt), limit, concurrentLimit, f.now())
+	if rm.limited || rm.concurrencyExceeded {
+		return rm.refuse(), release
 	}
 	resp := f.handleAPI(r, body, rt, m)
-	if meta != nil {
-		meta.apply(resp)
-	}
+	rm.apply(resp)
 	return resp, release
 }
 
-// catchAll is Sentry's CatchallEndpoint: an empty 404, or a hint when the
-// trailing slash is missing.
-func catchAll(r *http.Request, path string) *response {
-	if strings.HasSuffix(path, "/") {
-		return emptyNotFound()
-	}
-	help := "Route not found, did you forget a trailing slash?"
-	suggestion := "try: " + path + "/"
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		return newResponse(404, "application/json", marshalJSON(jsonObject{{"info", help + " " + suggestion}}))
-	}
-	arrow := strings.Repeat(" ", len([]rune(suggestion))-1) + "^"
-	return newResponse(404, contentTypeText, []byte(help+"\n\n"+suggestion+"\n"+arrow+"\n"))
-}
-
-// options is the answer to a CORS preflight, which Sentry gives before
-// authentication (allow_cors_options).
-func options(rt route) *response {
-	resp := newResponse(200, contentTypeHTML, nil)
-	resp.set("Allow", endpoints[rt.kind].allow)
-	return resp
-}
-
-// methodNotAllowed is DRF's 405 for a view without a handler for the
-// method.
-func methodNotAllowed(r *http.Request, rt route) *response {
-	resp := detailResponse(405, fmt.Sprintf("Method %q not allowed.", r.Method))
-	resp.set("Allow", endpoints[rt.kind].allow)
-	return resp
-}
-
-// health answers GET /api/0/internal/health/ without authentication, as
-// sentry.io does; clients such as the jianyuan/sentry provider call it
-// before anything else.
-func (f *Fake) health(r *http.Request) *response {
-	rt := route{kind: routeHealth}
-	switch r.Method {
-	case http.MethodOptions:
-		return options(rt)
-	case http.MethodGet, http.MethodHead:
-		return jsonResponse(200, []byte(`{"problems":[],"healthy":{}}`))
-	}
-	return methodNotAllowed(r, rt)
-}
-
-// handleAPI runs a routed request through Sentry's dispatch: CORS
-// preflight, authentication (401), the permission class's scope check
-// (403), a missing handler (405), then the endpoint, which looks its
-// objects up (404, 302, 403) and reads the query and body (400).
-func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot) *response {
-	if r.Method == http.MethodOptions {
-		return options(rt)
-	}
+// handleAPI runs a routed request through Sentry's dispatch:
+// authentication (401), the permission class's scope check (403), a
+// missing handler (405), then the endpoint, which looks its objects up
+// (404, 302, 403) and reads the query and body (400).
+func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modes) *response {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		f.mu.RLock()
 		defer f.mu.RUnlock()
@@ -407,6 +222,8 @@ func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot)
 	var resp *response
 	var pg *linkCursors
 	switch {
+	case rt.kind == routeProject:
+		resp = f.getProject(req)
 	case rt.kind == routeProjectKeys && r.Method == http.MethodPost:
 		resp = f.createProjectKey(req)
 	case rt.kind == routeProjectKeys:
@@ -417,6 +234,8 @@ func (f *Fake) handleAPI(r *http.Request, body []byte, rt route, m modeSnapshot)
 		resp = f.deleteProjectKey(req)
 	case rt.kind == routeProjectKey:
 		resp = f.getProjectKey(req)
+	case rt.kind == routeKeyStats:
+		resp = f.keyStats(req)
 	case rt.kind == routeOrgProjectKeys:
 		resp, pg = f.listOrganizationKeys(req)
 	case rt.kind == routeOrgProjects:
@@ -438,45 +257,16 @@ type linkCursors struct {
 func (f *Fake) link(req *apiRequest, pg *linkCursors, loop bool) string {
 	base := absoluteURI(f.cfg.URLPrefix, pyQuote(req.route.path, "/")) + "?" + req.query.encodeWithout("cursor")
 	next := pg.next
-	if loop {
+	if raw, _ := req.query.get("cursor"); loop {
 		// Claim more results and hand back the cursor the client sent, so a
 		// client that does not detect repeated cursors never stops.
-		next.hasResults = true
-		if raw, _ := req.query.get("cursor"); raw != "" {
-			if c, ok := parseCursor(raw); ok {
-				next = c
-				next.hasResults = true
-			}
+		if c, ok := parseCursor(raw); ok {
+			next = c
 		}
+		next.hasResults = true
 	}
 	return linkHeader(base, pg.prev, next)
 }
 
-// organizationExists reports whether an organization slug or id is known.
-func (f *Fake) organizationExists(idOrSlug string) bool {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	return f.findOrganization(idOrSlug) != nil
-}
-
-// findOrganization resolves an organization by numeric id (when the
-// segment is all digits) or slug, like the API's convert_args.
-func (f *Fake) findOrganization(idOrSlug string) *Organization {
-	if id, isDecimal, ok := decimalID(idOrSlug); isDecimal {
-		if !ok {
-			return nil
-		}
-		for _, o := range f.orgs {
-			if o.id == id {
-				return o
-			}
-		}
-		return nil
-	}
-	for _, o := range f.orgs {
-		if o.slug == idOrSlug {
-			return o
-		}
-	}
-	return nil
-}
+// findOrganization resolves an organization segment by id or slug.
+func (f *Fake) findOrganization(idOrSlug string) *Organization { return byIDOrSlug(f.orgs, idOrSlug) }

@@ -1,7 +1,7 @@
 // Command sentry-fake serves the fake Sentry client-keys API of package
 // sentrytest on a local address, for demos and manual testing: the key
-// lists, creating, reading, updating and deleting a key, the organization's
-// projects and the health check.
+// lists, creating, reading, updating and deleting a key, a key's stats, a
+// project's details and the organization's projects.
 //
 // Usage:
 //
@@ -13,10 +13,24 @@
 // with -url-file, writes that base URL to the file) and serves until it
 // receives SIGINT or SIGTERM. Point a client at http://HOST:PORT/api/0/ with
 // "Authorization: Bearer <token>".
+//
+// Besides Sentry's API it serves two control endpoints of its own, outside
+// /api/0/ and without authentication (it is meant to listen on loopback),
+// to change the fake while a client runs. Both take a JSON body and answer
+// 204, or 400 or 404 with a plain-text message:
+//
+//	POST /_fake/rename  {"organization": "demo-org", "project": "web", "slug": "www"}
+//	    renames a project (by its current slug): requests for the old slug
+//	    then get Sentry's 302 to the new one.
+//	POST /_fake/events  {"organization": "demo-org", "project": "web", "key": "<key id>",
+//	                     "accepted": 5, "filtered": 1, "dropped": 2}
+//	    records outcomes of error events of a key at the current time, which
+//	    the key's stats endpoint then counts.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +40,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
@@ -70,6 +86,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	noRateLimitFeature := fs.Bool("no-rate-limit-feature", false, "turn off the projects:rate-limits feature: key writes ignore rateLimit")
 	seed := fs.Uint64("seed", 1, "seed of the generated keys")
 	urlFile := fs.String("url-file", "", "file to write the base URL to once the server accepts connections")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -118,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	baseURL := "http://" + ln.Addr().String()
-	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: withControl(fake), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -144,6 +164,98 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+const usage = `Usage: sentry-fake [flags]
+
+Serves a fake of Sentry's client-keys API under /api/0/. Two control
+endpoints, without authentication, change it while it runs (JSON bodies;
+204 on success, 400 or 404 with a message):
+
+  POST /_fake/rename  {"organization": ORG, "project": SLUG, "slug": NEW_SLUG}
+  POST /_fake/events  {"organization": ORG, "project": SLUG, "key": KEY_ID,
+                       "accepted": N, "filtered": N, "dropped": N}
+
+Flags:
+`
+
+// slugPattern is what Sentry accepts as a project slug (and not all digits).
+var slugPattern = regexp.MustCompile(`^[a-z0-9_-]{1,50}$`)
+
+// withControl serves the control endpoints under /_fake/ and everything
+// else from the fake, which stays a faithful Sentry.
+func withControl(fake *sentrytest.Fake) http.Handler {
+	ctl := http.NewServeMux()
+	ctl.HandleFunc("POST /_fake/rename", func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Organization, Project, Slug string }
+		p, status, msg := findProject(fake, r, &req, &req.Organization, &req.Project)
+		switch {
+		case p == nil:
+		case !slugPattern.MatchString(req.Slug) || strings.Trim(req.Slug, "0123456789") == "":
+			status, msg = http.StatusBadRequest, fmt.Sprintf("slug %q is not a valid project slug", req.Slug)
+		case p.Organization().Project(req.Slug) != nil:
+			status, msg = http.StatusBadRequest, fmt.Sprintf("slug %q is taken", req.Slug)
+		default:
+			p.Rename(req.Slug)
+		}
+		answer(w, status, msg)
+	})
+	ctl.HandleFunc("POST /_fake/events", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Organization, Project, Key  string
+			Accepted, Filtered, Dropped int
+		}
+		p, status, msg := findProject(fake, r, &req, &req.Organization, &req.Project)
+		var k *sentrytest.Key
+		if p != nil {
+			k = p.Key(req.Key)
+		}
+		switch {
+		case p == nil:
+		case k == nil:
+			status, msg = http.StatusNotFound, fmt.Sprintf("no key %q in project %q", req.Key, req.Project)
+		case req.Accepted < 0 || req.Filtered < 0 || req.Dropped < 0:
+			status, msg = http.StatusBadRequest, "counts must not be negative"
+		default:
+			k.AddEvents(time.Now(), req.Accepted, req.Filtered, req.Dropped)
+		}
+		answer(w, status, msg)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_fake/") {
+			ctl.ServeHTTP(w, r)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	})
+}
+
+// findProject decodes a control request into req and finds the project its
+// organization and project name, or returns the status and message of the
+// failure.
+func findProject(fake *sentrytest.Fake, r *http.Request, req any, org, project *string) (*sentrytest.Project, int, string) {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(req); err != nil {
+		return nil, http.StatusBadRequest, "invalid JSON body: " + err.Error()
+	}
+	if *org != fake.Organization().Slug() {
+		return nil, http.StatusNotFound, fmt.Sprintf("no organization %q", *org)
+	}
+	p := fake.Organization().Project(*project)
+	if p == nil {
+		return nil, http.StatusNotFound, fmt.Sprintf("no project %q in %q", *project, *org)
+	}
+	return p, http.StatusNoContent, ""
+}
+
+// answer writes 204, or the status with a plain-text message.
+func answer(w http.ResponseWriter, status int, msg string) {
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	http.Error(w, msg, status)
 }
 
 // writeFileAtomic writes content to path through a temporary file and a

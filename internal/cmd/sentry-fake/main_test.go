@@ -163,8 +163,8 @@ func call(t *testing.T, method, url, body string) (int, map[string]any) {
 	return resp.StatusCode, out
 }
 
-// TestRunServesWrites: the command serves the write endpoints and the
-// health check, with the project settings its flags choose.
+// TestRunServesWrites: the command serves the write endpoints with the
+// project settings its flags choose.
 func TestRunServesWrites(t *testing.T) {
 	for _, tc := range []struct {
 		args      []string
@@ -201,13 +201,122 @@ func TestRunServesWrites(t *testing.T) {
 				t.Errorf("extra project: %d %v", status, key)
 			}
 		}
-		resp, err := http.Get(base + "/api/0/internal/health/")
-		if err != nil {
-			t.Fatal(err)
+	}
+}
+
+// control posts a JSON body to a control endpoint, without a token, and
+// returns the status and the plain-text message.
+func control(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(msg))
+}
+
+// TestControlRename: /_fake/rename renames a project while the fake runs;
+// the old slug then answers Sentry's 302.
+func TestControlRename(t *testing.T) {
+	base := start(t, "-token", "demo-token", "-organization", "demo-org", "-keys", "1", "-projects", "1")
+	rename := base + "/_fake/rename"
+	for _, tc := range []struct {
+		body   string
+		status int
+		msg    string
+	}{
+		{`{"organization": "demo-org", "project": "web", "slug": "web-1"}`, 400, `slug "web-1" is taken`},
+		{`{"organization": "demo-org", "project": "web", "slug": "Not A Slug"}`, 400, `slug "Not A Slug" is not a valid project slug`},
+		{`{"organization": "demo-org", "project": "web", "slug": "123"}`, 400, `slug "123" is not a valid project slug`},
+		{`{"organization": "demo-org", "project": "nope", "slug": "www"}`, 404, `no project "nope" in "demo-org"`},
+		{`{"organization": "other", "project": "web", "slug": "www"}`, 404, `no organization "other"`},
+		{`{"organization": "demo-org", "project": "web", "slug": "www", "extra": 1}`, 400, `invalid JSON body: json: unknown field "extra"`},
+		{`{"organization": "demo-org", "project": "web", "slug": "www"}`, 204, ""},
+	} {
+		if status, msg := control(t, rename, tc.body); status != tc.status || msg != tc.msg {
+			t.Errorf("%s: %d %q, want %d %q", tc.body, status, msg, tc.status, tc.msg)
 		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Errorf("health: %d", resp.StatusCode)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/0/projects/demo-org/web/keys/?per_page=5", nil)
+	req.Header.Set("Authorization", "Bearer demo-token")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 302 || resp.Header.Get("Location") != "/api/0/projects/demo-org/www/keys/?per_page=5" {
+		t.Errorf("old slug: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if status, _ := call(t, http.MethodGet, base+"/api/0/projects/demo-org/www/", ""); status != 200 {
+		t.Errorf("new slug: %d", status)
+	}
+	// Only POST is served there.
+	if resp, err := http.Get(rename); err != nil || resp.StatusCode != 405 {
+		t.Errorf("GET %s: %v %v", rename, resp, err)
+	}
+}
+
+// TestControlEvents: /_fake/events records outcomes the key's stats count.
+func TestControlEvents(t *testing.T) {
+	base := start(t, "-token", "demo-token", "-keys", "0")
+	status, key := call(t, http.MethodPost, base+"/api/0/projects/acme/web/keys/", `{"name": "k"}`)
+	if status != 201 {
+		t.Fatalf("POST: %d", status)
+	}
+	id, _ := key["id"].(string)
+	events := base + "/_fake/events"
+	for _, tc := range []struct {
+		body   string
+		status int
+		msg    string
+	}{
+		{`{"organization": "acme", "project": "web", "key": "` + id + `", "accepted": 5, "filtered": 1, "dropped": 2}`, 204, ""},
+		{`{"organization": "acme", "project": "web", "key": "` + id + `", "accepted": 1}`, 204, ""},
+		{`{"organization": "acme", "project": "web", "key": "` + id + `", "dropped": -1}`, 400, "counts must not be negative"},
+		{`{"organization": "acme", "project": "web", "key": "nope", "accepted": 1}`, 404, `no key "nope" in project "web"`},
+		{`{"organization": "acme", "project": "api", "key": "` + id + `"}`, 404, `no project "api" in "acme"`},
+		{`[]`, 400, "invalid JSON body: *"},
+	} {
+		status, msg := control(t, events, tc.body)
+		if prefix, ok := strings.CutSuffix(tc.msg, "*"); ok && strings.HasPrefix(msg, prefix) {
+			msg = tc.msg
+		}
+		if status != tc.status || msg != tc.msg {
+			t.Errorf("%s: %d %q, want %d %q", tc.body, status, msg, tc.status, tc.msg)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/0/projects/acme/web/keys/"+id+"/stats/", nil)
+	req.Header.Set("Authorization", "Bearer demo-token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buckets []struct{ Total, Accepted, Filtered, Dropped int }
+	if err := json.NewDecoder(resp.Body).Decode(&buckets); err != nil || len(buckets) == 0 {
+		t.Fatalf("stats: %v %v", buckets, err)
+	}
+	var sum struct{ Total, Accepted, Filtered, Dropped int }
+	for _, b := range buckets {
+		sum.Total, sum.Accepted, sum.Filtered, sum.Dropped = sum.Total+b.Total, sum.Accepted+b.Accepted, sum.Filtered+b.Filtered, sum.Dropped+b.Dropped
+	}
+	if sum.Total != 9 || sum.Accepted != 6 || sum.Filtered != 1 || sum.Dropped != 2 {
+		t.Errorf("the last day's outcomes %+v", sum)
+	}
+}
+
+// TestHelpNamesControlEndpoints: -help documents the control endpoints.
+func TestHelpNamesControlEndpoints(t *testing.T) {
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-help"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-help: %v", err)
+	}
+	for _, want := range []string{"POST /_fake/rename", "POST /_fake/events", "without authentication", "-listen"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-help does not mention %q:\n%s", want, stderr.String())
 		}
 	}
 }
