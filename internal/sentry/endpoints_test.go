@@ -12,7 +12,7 @@ import (
 func TestProjectKeyStats(t *testing.T) {
 	since, until := time.Unix(1_800_000_000, 0), time.Unix(1_800_086_400, 0)
 	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if r.URL.Path != "/api/0/projects/acme/web/keys/abc/stats/" || r.URL.RawQuery != "resolution=1d&since=1800000000&until=1800086400" {
+		if r.URL.Path != "/api/0/projects/acme/web/keys/abc/stats/" || r.URL.RawQuery != "resolution=1h&since=1800000000&until=1800086400" {
 			t.Errorf("%s?%s", r.URL.Path, r.URL.RawQuery)
 		}
 		// One bucket with an integer ts, one with a float ts as an older

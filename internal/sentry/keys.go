@@ -181,9 +181,8 @@ func TrimName(name string) string {
 	return strings.TrimFunc(name, func(r rune) bool { return unicode.IsSpace(r) || ('\x1c' <= r && r <= '\x1f') })
 }
 
-// KeyStats sums a key's event outcomes over a period; Dropped are the events
-// its rate limits refused. Sentry counts error events and security reports
-// only: no spans, logs, metrics and the like.
+// KeyStats sums a key's outcomes of error events only (no spans, logs or
+// metrics) over a period; Dropped are those its rate limits refused.
 type KeyStats struct {
 	Accepted int64 `json:"accepted"`
 	Filtered int64 `json:"filtered"`
@@ -191,8 +190,9 @@ type KeyStats struct {
 	Total    int64 `json:"total"`
 }
 
-// ProjectKeyStats sums a key's daily stats from since to until (GET
-// .../keys/{key_id}/stats/), paced on its own: Sentry limits it to 20/s.
+// ProjectKeyStats sums a key's hourly stats from since to until (GET
+// .../keys/{key_id}/stats/; buckets start on the hour, so up to an hour
+// before since counts too), paced on its own: Sentry limits it to 20/s.
 func (c *Client) ProjectKeyStats(ctx context.Context, organization, project, keyID string, since, until time.Time) (*KeyStats, error) {
 	u, err := c.endpointURL("projects/%s/%s/keys/%s/stats/", organization, project, keyID)
 	if err != nil {
@@ -201,7 +201,7 @@ func (c *Client) ProjectKeyStats(ctx context.Context, organization, project, key
 	u.RawQuery = url.Values{
 		"since":      {strconv.FormatInt(since.Unix(), 10)},
 		"until":      {strconv.FormatInt(until.Unix(), 10)},
-		"resolution": {"1d"},
+		"resolution": {"1h"},
 	}.Encode()
 	var buckets []KeyStats // their ts (a float on older servers) is not needed
 	if err := c.get(ctx, "project-key-stats", u, &buckets); err != nil {
