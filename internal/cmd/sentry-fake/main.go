@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	projects := fs.Int("projects", 0, "extra projects (PROJECT-1, PROJECT-2, ...)")
 	projectKeys := fs.Int("project-keys", keysPerExtraProject, "number of client keys in each extra project")
 	urlPrefix := fs.String("url-prefix", sentrytest.DefaultURLPrefix, "URL prefix of Link headers (Sentry's system.url-prefix)")
-	rateLimit := fs.Int("rate-limit", 0, "requests per second per caller on the key lists; 0 = profile default (40 on saas), -1 = off")
+	rateLimit := fs.Int("rate-limit", 0, "requests per second per caller on the key lists; 0 = profile default (40 on saas), -1 = off (also the key stats' 20)")
 	concurrentLimit := fs.Int("concurrent-limit", 0, "requests in flight per caller on the key lists; 0 = off")
 	latency := fs.Duration("latency", 0, "delay added to every response")
 	random503 := fs.Float64("random-503", 0, "fraction of requests answered with a proxy 503 (0..1)")
