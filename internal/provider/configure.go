@@ -8,31 +8,16 @@ import (
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
 
-// providerDataFrom extracts what Configure built from the provider data
-// handed to a data source, resource or ephemeral resource. kind names the
-// receiver in the error ("Data Source", "Resource"). It returns nil, without
-// error, before the provider is configured.
-func providerDataFrom(data any, diags *diag.Diagnostics, kind string) *providerData {
-	if data == nil {
-		return nil
+// from returns what Configure handed a data source, resource, ephemeral
+// resource or list resource: the client, or for resources *providerData.
+// It returns nil, without error, before the provider is configured.
+func from[T any](data any, diags *diag.Diagnostics) *T {
+	v, ok := data.(*T)
+	if data != nil && !ok {
+		diags.AddError("Unexpected Configure Type", fmt.Sprintf(
+			"Expected %T, got: %T. Please report this issue to the provider developers.", v, data))
 	}
-	pd, ok := data.(*providerData)
-	if !ok {
-		diags.AddError(
-			"Unexpected "+kind+" Configure Type",
-			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", data),
-		)
-		return nil
-	}
-	return pd
-}
-
-// clientFrom is providerDataFrom for receivers that only need the client.
-func clientFrom(data any, diags *diag.Diagnostics, kind string) *sentry.Client {
-	if pd := providerDataFrom(data, diags, kind); pd != nil {
-		return pd.client
-	}
-	return nil
+	return v
 }
 
 // configured reports whether the provider was configured before a client

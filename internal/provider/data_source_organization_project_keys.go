@@ -80,7 +80,7 @@ func (d *organizationProjectKeysDataSource) Schema(_ context.Context, _ datasour
 }
 
 func (d *organizationProjectKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics, "Data Source")
+	d.client = from[sentry.Client](req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *organizationProjectKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
@@ -84,7 +83,7 @@ func (d *projectKeyDataSource) ConfigValidators(context.Context) []datasource.Co
 }
 
 func (d *projectKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics, "Data Source")
+	d.client = from[sentry.Client](req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *projectKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -100,8 +99,7 @@ func (d *projectKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	org, project := args.Organization.ValueString(), args.Project.ValueString()
 	status := sentry.KeyStatus(args.Status.ValueString())
-	ctx = tflog.SetField(ctx, "organization", org)
-	ctx = tflog.SetField(ctx, "project", project)
+	ctx = withProject(ctx, org, project)
 
 	var key *sentry.ProjectKey
 	switch {
@@ -124,10 +122,7 @@ func (d *projectKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 func (d *projectKeyDataSource) byID(ctx context.Context, org, project, id string, status sentry.KeyStatus, diags *diag.Diagnostics) *sentry.ProjectKey {
 	key, err := d.client.GetProjectKey(ctx, org, project, id)
 	if err != nil {
-		t := projectTarget(org, project)
-		t.what = fmt.Sprintf("client key %q of project %q in organization %q", id, project, org)
-		t.notFound = "the organization, the project or the key"
-		addReadError(diags, err, t)
+		addReadError(diags, err, keyTarget(org, project, id))
 		return nil
 	}
 	if status != sentry.KeyStatusAll && (status == sentry.KeyStatusActive) != key.IsActive {
@@ -198,26 +193,15 @@ func oldestKey(keys []sentry.ProjectKey) *sentry.ProjectKey {
 	var best *sentry.ProjectKey
 	var bestAt time.Time
 	for i := len(keys) - 1; i >= 0; i-- {
-		at, ok := created(&keys[i])
-		if !ok {
-			if best == nil {
-				best = &keys[i]
-			}
-			continue
-		}
-		if best == nil || bestAt.IsZero() || at.Before(bestAt) {
+		at, err := time.Parse(time.RFC3339Nano, deref(keys[i].DateCreated, ""))
+		switch {
+		case err == nil && (best == nil || bestAt.IsZero() || at.Before(bestAt)):
 			best, bestAt = &keys[i], at
+		case err != nil && best == nil:
+			best = &keys[i]
 		}
 	}
 	return best
-}
-
-func created(k *sentry.ProjectKey) (time.Time, bool) {
-	if k.DateCreated == nil {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, *k.DateCreated)
-	return t, err == nil
 }
 
 // candidates lists the names of keys for an error message.

@@ -52,7 +52,7 @@ func (d *projectKeysDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *projectKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics, "Data Source")
+	d.client = from[sentry.Client](req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *projectKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -72,8 +72,7 @@ func (m *projectKeysModel) read(ctx context.Context, client *sentry.Client, diag
 		return false
 	}
 	org, project := m.Organization.ValueString(), m.Project.ValueString()
-	ctx = tflog.SetField(ctx, "organization", org)
-	ctx = tflog.SetField(ctx, "project", project)
+	ctx = withProject(ctx, org, project)
 
 	keys, err := client.ListProjectKeys(ctx, org, project, status)
 	if err != nil {

@@ -35,7 +35,7 @@ func (r *projectKeysEphemeralResource) Schema(_ context.Context, _ ephemeral.Sch
 }
 
 func (r *projectKeysEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics, "Ephemeral Resource")
+	r.client = from[sentry.Client](req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *projectKeysEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

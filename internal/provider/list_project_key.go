@@ -9,7 +9,6 @@ import (
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
@@ -26,7 +25,7 @@ func NewProjectKeyListResource() list.ListResource {
 }
 
 type projectKeyListResource struct {
-	data *providerData
+	client *sentry.Client
 }
 
 // projectKeyListModel is the configuration of a list block.
@@ -54,7 +53,7 @@ func (r *projectKeyListResource) ListResourceConfigSchema(_ context.Context, _ l
 }
 
 func (r *projectKeyListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics, "List Resource")
+	r.client = from[sentry.Client](req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *projectKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
@@ -62,22 +61,16 @@ func (r *projectKeyListResource) List(ctx context.Context, req list.ListRequest,
 	var diags diag.Diagnostics
 	diags.Append(req.Config.Get(ctx, &config)...)
 	status, ok := keyStatus(config.Status, &diags)
-	if diags.HasError() || !ok {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	if r.data == nil {
-		diags.AddError("Unconfigured Sentry Provider", "The provider was not configured before the list; please report this issue to the provider developers.")
+	if diags.HasError() || !ok || !configured(r.client, &diags) {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	org, project := config.Organization.ValueString(), config.Project.ValueString()
-	ctx = tflog.SetField(ctx, "organization", org)
-	ctx = tflog.SetField(ctx, "project", project)
+	ctx = withProject(ctx, org, project)
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		// Each page is handed to Terraform as it arrives.
-		pages, err := r.data.client.ProjectKeyPages(org, project, status)
+		pages, err := r.client.ProjectKeyPages(org, project, status)
 		for sent := int64(0); err == nil && !pages.Done(); {
 			var page []sentry.ProjectKey
 			if page, err = pages.Next(ctx); err != nil {

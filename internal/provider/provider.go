@@ -70,10 +70,10 @@ type sentryProviderModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
-// providerData is what Configure hands to data sources, resources and
-// ephemeral resources: one client, shared so that its pacing sees every
-// request, and the key reads of this run, shared so that refreshing many
-// keys of a project reads its key list once.
+// providerData is what Configure hands to resources: the client every
+// surface shares, so that its pacing sees every request (the others get the
+// client alone), and the key reads of this run, shared so that refreshing
+// many keys of a project reads its key list once.
 type providerData struct {
 	client *sentry.Client
 	reads  *keyReads
@@ -189,10 +189,10 @@ func (p *sentryProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	reads := newKeyReads(client)
 	reads.perKey = p.readKeysOneByOne
 	data := &providerData{client: client, reads: reads}
-	resp.DataSourceData = data
-	resp.EphemeralResourceData = data
+	resp.DataSourceData = client
+	resp.EphemeralResourceData = client
 	resp.ResourceData = data
-	resp.ListResourceData = data
+	resp.ListResourceData = client
 }
 
 func (p *sentryProvider) Resources(context.Context) []func() resource.Resource {

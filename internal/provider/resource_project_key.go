@@ -119,7 +119,7 @@ func (r *projectKeyResource) IdentitySchema(_ context.Context, _ resource.Identi
 }
 
 func (r *projectKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics, "Resource")
+	r.data = from[providerData](req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *projectKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

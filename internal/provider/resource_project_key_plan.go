@@ -86,18 +86,16 @@ func (r *projectKeyResource) warnIfInUse(ctx context.Context, state projectKeyMo
 	const uncounted = "Sentry counts error events only: spans, logs and metrics sent with the key's DSN are not counted."
 	now := time.Now()
 	stats, err := r.data.client.ProjectKeyStats(withProject(ctx, org, project), org, project, id, now.Add(-24*time.Hour), now)
-	var apiErr *sentry.APIError
 	switch {
-	case errors.As(err, &apiErr):
-		diags.AddWarning("Sentry Client Key Use Unknown", fmt.Sprintf(
-			"%s %s, but whether it still receives events could not be read from Sentry's key statistics (%s; they need project:read). "+
-				"Check the key's usage in Sentry before applying: every application still sending events with its DSN stops reporting. %s",
-			doing, what, httpStatus(apiErr), uncounted))
 	case err != nil:
+		reason := err.Error()
+		if apiErr := (*sentry.APIError)(nil); errors.As(err, &apiErr) {
+			reason = httpStatus(apiErr) + "; they need project:read"
+		}
 		diags.AddWarning("Sentry Client Key Use Unknown", fmt.Sprintf(
-			"%s %s, but whether it still receives events could not be read from Sentry's key statistics (%v). "+
+			"%s %s, but whether it still receives events could not be read from Sentry's key statistics (%s). "+
 				"Check the key's usage in Sentry before applying: every application still sending events with its DSN stops reporting. %s",
-			doing, what, err, uncounted))
+			doing, what, reason, uncounted))
 	case stats.Accepted > 0:
 		diags.AddWarning("Sentry Client Key In Use", fmt.Sprintf(
 			"%s %s, which accepted %d error events in the last 24 hours: every application still sending events with its DSN stops reporting. %s "+
