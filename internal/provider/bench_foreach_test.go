@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -140,7 +139,7 @@ output "keys" {
 	b.ReportMetric((wall / time.Duration(b.N)).Seconds(), "plan-s/op")
 	b.ReportMetric((reads / time.Duration(b.N)).Seconds(), "reads-s/op")
 	b.ReportMetric(float64(len(srv.Requests())), "requests/op")
-	b.ReportMetric(float64(countStatus(srv, http.StatusTooManyRequests)), "429s/op")
+	b.ReportMetric(float64(count429(srv)), "429s/op")
 }
 
 // BenchmarkCreateKeys times terraform apply of 100 new keys (a for_each,
@@ -192,7 +191,7 @@ resource "sentry_project_key" "tenant" {
 		creates += sp.last.Sub(sp.first)
 		after += end.Sub(sp.last)
 		requests += len(srv.Requests())
-		limited += countStatus(srv, http.StatusTooManyRequests)
+		limited += count429(srv)
 		if out, err := terraform("destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
 			b.Fatalf("terraform destroy: %v\n%s", err, out)
 		}

@@ -77,7 +77,7 @@ output "dsns" {
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(len(srv.Requests()))/float64(b.N), "requests/op")
-			b.ReportMetric(float64(countStatus(srv, http.StatusTooManyRequests))/float64(b.N), "429s/op")
+			b.ReportMetric(float64(count429(srv))/float64(b.N), "429s/op")
 			b.ReportMetric((wall / time.Duration(b.N)).Seconds(), "plan-s/op")
 			if name == "organization" {
 				b.ReportMetric((server.busy / time.Duration(b.N)).Seconds(), "read-s/op")

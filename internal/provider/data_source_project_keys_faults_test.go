@@ -343,7 +343,7 @@ output "total" {
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("total", knownvalue.Int64Exact(24))},
 		}}, dropForEachStep(srv)),
 	})
-	t.Logf("%d requests, %d answered 429", len(srv.Requests()), countStatus(srv, http.StatusTooManyRequests))
+	t.Logf("%d requests, %d answered 429", len(srv.Requests()), count429(srv))
 }
 
 // dropForEachStep ends a test whose data sources use for_each: the test

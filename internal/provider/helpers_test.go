@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -231,11 +232,11 @@ resource "sentry_project_key" "k%[1]d" {
 	return config.String()
 }
 
-// countStatus counts the fake's logged requests answered with status.
-func countStatus(srv *sentrytest.Server, status int) int {
+// count429 counts the fake's logged requests answered with 429.
+func count429(srv *sentrytest.Server) int {
 	n := 0
 	for _, r := range srv.Requests() {
-		if r.Status == status {
+		if r.Status == http.StatusTooManyRequests {
 			n++
 		}
 	}

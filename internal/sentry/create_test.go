@@ -164,7 +164,8 @@ func TestCreateProjectKeySendsOnlyWhatPostHonours(t *testing.T) {
 				}
 				got = bodyOf(t, r)
 				w.WriteHeader(http.StatusCreated)
-				fmt.Fprint(w, store.add("Liked Pegasus", got["public"].(string), time.Now()))
+				public, _ := got["public"].(string)
+				fmt.Fprint(w, store.add("Liked Pegasus", public, time.Now()))
 			})
 			k, err := newTestClient(t, rec).CreateProjectKey(context.Background(), "acme", "web", tc.key)
 			if err != nil || k.Secret == nil || *k.Secret != secretOf(1) {

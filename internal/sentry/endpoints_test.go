@@ -50,7 +50,7 @@ func TestProjectKeyStatsIsPacedOnItsOwn(t *testing.T) {
 			fmt.Fprint(w, `[]`)
 			return
 		}
-		fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+		fmt.Fprint(w, webKeyJSON())
 	})
 	c := newTestClient(t, rec)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

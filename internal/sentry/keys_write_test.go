@@ -19,9 +19,9 @@ import (
 // error that leaks it is easy to spot.
 func secretOf(i int) string { return fmt.Sprintf("5ec7e7%026x", i) }
 
-// namedKeyJSON renders key i with a name and a creation date as Sentry does.
-func namedKeyJSON(i int, name string, created time.Time) string {
-	return keyWithID(fmt.Sprintf("%032x", i), i, name, created)
+// webKeyJSON renders key 1, named web and created now, as Sentry does.
+func webKeyJSON() string {
+	return keyWithID(fmt.Sprintf("%032x", 1), 1, "web", time.Now())
 }
 
 // keyWithID renders key i under the public key pk.
@@ -100,7 +100,7 @@ func TestUpdateProjectKeyBody(t *testing.T) {
 				}
 				b, _ := io.ReadAll(r.Body)
 				got = string(b)
-				fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+				fmt.Fprint(w, webKeyJSON())
 			})
 			k, err := newTestClient(t, rec).UpdateProjectKey(context.Background(), "acme", "web", fmt.Sprintf("%032x", 1), tc.key)
 			if err != nil || k.Name != "web" {
@@ -141,7 +141,7 @@ func TestUpdateProjectKeyIsRetried(t *testing.T) {
 			w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()))
 			w.WriteHeader(http.StatusTooManyRequests)
 		default:
-			fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+			fmt.Fprint(w, webKeyJSON())
 		}
 	})
 	c := newTestClient(t, rec, func(c *Config) { c.MaxRetries = intPtr(3) })
@@ -289,7 +289,7 @@ func TestPacingIsPerMethod(t *testing.T) {
 		w.Header().Set("X-Sentry-Rate-Limit-Reset", fmt.Sprint(time.Now().Unix()+50))
 		if r.Method == http.MethodPost {
 			w.WriteHeader(http.StatusCreated)
-			fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+			fmt.Fprint(w, webKeyJSON())
 			return
 		}
 		fmt.Fprint(w, "[]")

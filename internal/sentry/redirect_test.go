@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // renamed answers a request to the project "old" as Sentry answers for a
@@ -49,7 +48,7 @@ func TestWritesFollowARenamedProject(t *testing.T) {
 				r.Body = io.NopCloser(strings.NewReader(string(b)))
 				switch r.Method {
 				case http.MethodPut:
-					fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+					fmt.Fprint(w, webKeyJSON())
 				case http.MethodDelete:
 					w.WriteHeader(http.StatusNoContent)
 				default:
@@ -134,7 +133,7 @@ func TestOtherWriteRedirectsAreRefused(t *testing.T) {
 // itself; the key says when it ended at another project.
 func TestGetProjectKeyReportsAMove(t *testing.T) {
 	rec := renamed(t, renameBodies["current"], func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+		fmt.Fprint(w, webKeyJSON())
 	})
 	c := newTestClient(t, rec)
 	k, err := c.GetProjectKey(context.Background(), "acme", "old", "abc")

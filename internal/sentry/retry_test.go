@@ -134,7 +134,7 @@ func dnsFailure(n int) http.RoundTripper {
 func TestFailuresBeforeSendingAreNotSent(t *testing.T) {
 	created := func(w http.ResponseWriter, r *http.Request, n int) {
 		w.WriteHeader(http.StatusCreated)
-		fmt.Fprint(w, namedKeyJSON(1, "web", time.Now()))
+		fmt.Fprint(w, webKeyJSON())
 	}
 	t.Run("a DNS failure, then the create", func(t *testing.T) {
 		rec := newRecorder(t, created)
