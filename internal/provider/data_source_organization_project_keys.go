@@ -8,13 +8,13 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
@@ -42,8 +42,8 @@ type organizationProjectKeysModel struct {
 
 // organizationProjectType is one project of organizationProjectKeysModel:
 // its id, slug and keys without their secrets.
-var organizationProjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"id": types.Int64Type, "slug": types.StringType, "keys": types.ListType{ElemType: publicKeyType},
+var organizationProjectType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+	"id": tftypes.Number, "slug": tftypes.String, "keys": tftypes.List{ElementType: publicKeyType},
 }}
 
 func (d *organizationProjectKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -101,19 +101,21 @@ func (d *organizationProjectKeysDataSource) Read(ctx context.Context, req dataso
 	if result == nil {
 		return
 	}
-	projects := make(map[string]attr.Value, len(result.Projects))
+	projects := make(map[string]tftypes.Value, len(result.Projects))
 	for _, p := range result.Projects {
-		keys := make([]attr.Value, len(p.Keys))
+		keys := make([]tftypes.Value, len(p.Keys))
 		for i := range p.Keys {
 			keys[i] = publicKeyObject(&p.Keys[i])
 		}
-		projects[p.Project.Slug] = types.ObjectValueMust(organizationProjectType.AttrTypes, map[string]attr.Value{
-			"id": types.Int64Value(int64(p.Project.ID)), "slug": types.StringValue(p.Project.Slug),
-			"keys": types.ListValueMust(publicKeyType, keys),
+		projects[p.Project.Slug] = tftypes.NewValue(organizationProjectType, map[string]tftypes.Value{
+			"id": tftypes.NewValue(tftypes.Number, int64(p.Project.ID)), "slug": tftypes.NewValue(tftypes.String, p.Project.Slug),
+			"keys": tftypes.NewValue(tftypes.List{ElementType: publicKeyType}, keys),
 		})
 	}
-	data.Projects = types.MapValueMust(organizationProjectType, projects)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+	resp.State.Raw = tftypes.NewValue(resp.State.Schema.Type().TerraformType(ctx), map[string]tftypes.Value{
+		"organization": stateValue(ctx, data.Organization), "team": stateValue(ctx, data.Team), "status": stateValue(ctx, data.Status),
+		"project_slugs": stateValue(ctx, data.ProjectSlugs), "projects": tftypes.NewValue(tftypes.Map{ElementType: organizationProjectType}, projects),
+	})
 }
 
 // readOrganizationKeys reads the keys the arguments select, grouped by

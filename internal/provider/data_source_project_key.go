@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -65,8 +66,9 @@ func (d *projectKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 // doubling as arguments.
 func projectKeyDataSourceAttributes() map[string]schema.Attribute {
 	attrs := attributes(dataSourceKit, append([]attrSpec{organizationArg, projectArg, statusArg}, keyAttrs...)...)
-	attrs["first"] = schema.BoolAttribute{Optional: true, Validators: []validator.Bool{mustBeTrue()},
-		MarkdownDescription: "Set to `true` to select the project's oldest key by `date_created`: the key Sentry created with the project, usually named \"Default\"."}
+	attrs["first"] = schema.BoolAttribute{Optional: true, Validators: []validator.Bool{boolvalidator.Equals(true)},
+		MarkdownDescription: "Set to `true` to select the project's oldest key by `date_created`: the key Sentry created with the project, usually named \"Default\". " +
+			"Only `true` is accepted; to select a key by id or name, set that argument instead."}
 	attrs["id"] = schema.StringAttribute{Optional: true, Computed: true,
 		Validators:          []validator.String{stringvalidator.RegexMatches(keyIDPattern, "must be a client key id: 32 lowercase hexadecimal characters")},
 		MarkdownDescription: "The key's id (its public key, 32 hexadecimal characters). As an argument it selects the key with one request."}
@@ -113,9 +115,9 @@ func (d *projectKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if key == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, keyWith(resp.State.Schema.Type(), key, map[string]attr.Value{
+	resp.State.Raw = keyWith(ctx, resp.State.Schema, key, map[string]attr.Value{
 		"organization": args.Organization, "project": args.Project, "status": args.Status, "first": args.First,
-	}))...)
+	})
 }
 
 // byID reads a key with one request to its own endpoint.

@@ -156,7 +156,7 @@ func TestAccProjectKey_errors(t *testing.T) {
 	}{
 		{"no selector", providerBlock(srv) + keyLookup(""), errorRe("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name,first]")},
 		{"two selectors", providerBlock(srv) + keyLookup("id = \""+keys[1].ID()+"\"\n  first = true"), errorRe("Invalid Attribute Combination")},
-		{"first = false", providerBlock(srv) + keyLookup("first = false"), errorRe("Invalid Attribute Value", "first can only be true")},
+		{"first = false", providerBlock(srv) + keyLookup("first = false"), errorRe("Invalid Attribute Value Match", `first Value must be "true", got: false`)},
 		{"malformed id", providerBlock(srv) + keyLookup(`id = "../keys"`), errorRe("Invalid Attribute Value Match", "32 lowercase hexadecimal")},
 		{"unknown id", providerBlock(srv) + keyLookup(`id = "0123456789abcdef0123456789abcdef"`),
 			errorRe("Sentry Object Not Found", `client key "0123456789abcdef0123456789abcdef" of project "web" in organization "acme"`, "HTTP 404")},

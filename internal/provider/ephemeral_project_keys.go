@@ -41,8 +41,10 @@ func (r *projectKeysEphemeralResource) Configure(_ context.Context, req ephemera
 func (r *projectKeysEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var data projectKeysModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !data.read(ctx, r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &data)...)
+	if result, ok := data.read(ctx, r.client, &resp.Diagnostics); ok {
+		resp.Result.Raw = result
+	}
 }

@@ -1,7 +1,7 @@
 package provider
 
 import (
-	"maps"
+	"context"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
@@ -103,16 +104,16 @@ var choiceList = func() attrSpec {
 		text("value", "", "The version value, such as `10.x`.", nil),
 		text("label", "", "The version's display label.", nil),
 	})
-	elem := objectType(s.attrs)
+	list, _ := s.tf.(tftypes.List)
 	s.api = "choices"
-	s.value = func(k *sentry.ProjectKey) attr.Value {
-		choices := make([]attr.Value, len(k.BrowserSDK.Choices))
+	s.value = func(k *sentry.ProjectKey) tftypes.Value {
+		choices := make([]tftypes.Value, len(k.BrowserSDK.Choices))
 		for i, c := range k.BrowserSDK.Choices {
-			choices[i] = types.ObjectValueMust(elem.AttrTypes, map[string]attr.Value{
-				"value": types.StringValue(c.Value), "label": types.StringValue(c.Label),
+			choices[i] = tftypes.NewValue(list.ElementType, map[string]tftypes.Value{
+				"value": tftypes.NewValue(tftypes.String, c.Value), "label": tftypes.NewValue(tftypes.String, c.Label),
 			})
 		}
-		return types.ListValueMust(elem, choices)
+		return tftypes.NewValue(list, choices)
 	}
 	return s
 }()
@@ -128,32 +129,33 @@ var (
 // keysAttr is the list of keys of sentry_project_keys.
 var keysAttr = objectList("keys", "The project's client keys in the order Sentry lists them (newest first). Empty when the project has none.", keyAttrs)
 
-// Object types of a key, with and without its secrets.
+// The state types of a key, with and without its secrets, and of
+// sentry_project_keys.
 var (
-	keyType       = objectType(keyAttrs)
-	publicKeyType = objectType(publicOnly(keyAttrs))
+	publicKeyAttrs  = publicOnly(keyAttrs)
+	keyType         = tfObject(keyAttrs)
+	publicKeyType   = tfObject(publicKeyAttrs)
+	projectKeysType = tfObject(projectKeysAttrs)
 )
 
 // keyObject returns a key as a value of keyType.
-func keyObject(k *sentry.ProjectKey) types.Object {
-	return types.ObjectValueMust(keyType.AttrTypes, valuesOf(keyAttrs, k))
+func keyObject(k *sentry.ProjectKey) tftypes.Value {
+	return tftypes.NewValue(keyType, valuesOf(keyAttrs, k))
 }
 
 // publicKeyObject returns a key without its secrets, as a value of
 // publicKeyType.
-func publicKeyObject(k *sentry.ProjectKey) types.Object {
-	return types.ObjectValueMust(publicKeyType.AttrTypes, valuesOf(publicKeyAttrs, k))
+func publicKeyObject(k *sentry.ProjectKey) tftypes.Value {
+	return tftypes.NewValue(publicKeyType, valuesOf(publicKeyAttrs, k))
 }
 
-var publicKeyAttrs = publicOnly(keyAttrs)
-
 // keyList returns keys in order as a list of keyType; never null.
-func keyList(keys []sentry.ProjectKey) types.List {
-	elems := make([]attr.Value, len(keys))
+func keyList(keys []sentry.ProjectKey) tftypes.Value {
+	elems := make([]tftypes.Value, len(keys))
 	for i := range keys {
 		elems[i] = keyObject(&keys[i])
 	}
-	return types.ListValueMust(keyType, elems)
+	return tftypes.NewValue(tftypes.List{ElementType: keyType}, elems)
 }
 
 // fieldPath returns the attribute of a JSON field of Sentry's key, as
@@ -195,10 +197,12 @@ type attrSpec struct {
 	mode            mode
 	sensitive       bool
 	strings         []validator.String
-	// typ is the attribute's type; for an object, a types.ObjectType of attrs.
+	// typ is the attribute's type in the schema; for an object, a
+	// types.ObjectType of attrs. tf is the same type as state values hold it.
 	typ attr.Type
+	tf  tftypes.Type
 	// value reads a leaf (or a list) from the key.
-	value func(*sentry.ProjectKey) attr.Value
+	value func(*sentry.ProjectKey) tftypes.Value
 	// attrs are the attributes of an object or of a list's elements;
 	// present says whether the object is there (nil: always).
 	attrs   []attrSpec
@@ -206,27 +210,28 @@ type attrSpec struct {
 }
 
 func text(name, api, desc string, get func(*sentry.ProjectKey) *string) attrSpec {
-	return attrSpec{name: name, api: api, desc: desc, typ: types.StringType,
-		value: func(k *sentry.ProjectKey) attr.Value { return types.StringPointerValue(get(k)) }}
+	return attrSpec{name: name, api: api, desc: desc, typ: types.StringType, tf: tftypes.String,
+		value: func(k *sentry.ProjectKey) tftypes.Value { return tftypes.NewValue(tftypes.String, get(k)) }}
 }
 
 func number(name, api, desc string, get func(*sentry.ProjectKey) *int64) attrSpec {
-	return attrSpec{name: name, api: api, desc: desc, typ: types.Int64Type,
-		value: func(k *sentry.ProjectKey) attr.Value { return types.Int64PointerValue(get(k)) }}
+	return attrSpec{name: name, api: api, desc: desc, typ: types.Int64Type, tf: tftypes.Number,
+		value: func(k *sentry.ProjectKey) tftypes.Value { return tftypes.NewValue(tftypes.Number, get(k)) }}
 }
 
 func boolean(name, api, desc string, get func(*sentry.ProjectKey) *bool) attrSpec {
-	return attrSpec{name: name, api: api, desc: desc, typ: types.BoolType,
-		value: func(k *sentry.ProjectKey) attr.Value { return types.BoolPointerValue(get(k)) }}
+	return attrSpec{name: name, api: api, desc: desc, typ: types.BoolType, tf: tftypes.Bool,
+		value: func(k *sentry.ProjectKey) tftypes.Value { return tftypes.NewValue(tftypes.Bool, get(k)) }}
 }
 
 func object(name, api, desc string, present func(*sentry.ProjectKey) bool, attrs ...attrSpec) attrSpec {
-	return attrSpec{name: name, api: api, desc: desc, typ: objectType(attrs), attrs: attrs, present: present}
+	return attrSpec{name: name, api: api, desc: desc, typ: objectType(attrs), tf: tfObject(attrs), attrs: attrs, present: present}
 }
 
 // objectList is a list of objects, such as keys.
 func objectList(name, desc string, attrs []attrSpec) attrSpec {
-	return attrSpec{name: name, desc: desc, typ: types.ListType{ElemType: objectType(attrs)}, attrs: attrs}
+	return attrSpec{name: name, desc: desc, typ: types.ListType{ElemType: objectType(attrs)},
+		tf: tftypes.List{ElementType: tfObject(attrs)}, attrs: attrs}
 }
 
 func secret(s attrSpec) attrSpec {
@@ -247,6 +252,14 @@ func objectType(specs []attrSpec) types.ObjectType {
 	return t
 }
 
+func tfObject(specs []attrSpec) tftypes.Object {
+	t := tftypes.Object{AttributeTypes: make(map[string]tftypes.Type, len(specs))}
+	for _, s := range specs {
+		t.AttributeTypes[s.name] = s.tf
+	}
+	return t
+}
+
 // publicOnly returns specs without their sensitive attributes, at every
 // depth.
 func publicOnly(specs []attrSpec) []attrSpec {
@@ -263,31 +276,40 @@ func publicOnly(specs []attrSpec) []attrSpec {
 	return out
 }
 
-// valuesOf reads the key's attributes, by name.
-func valuesOf(specs []attrSpec, k *sentry.ProjectKey) map[string]attr.Value {
-	out := make(map[string]attr.Value, len(specs))
+// valuesOf reads the key's attributes, by name, as state values.
+func valuesOf(specs []attrSpec, k *sentry.ProjectKey) map[string]tftypes.Value {
+	out := make(map[string]tftypes.Value, len(specs))
 	for _, s := range specs {
 		out[s.name] = s.valueOf(k)
 	}
 	return out
 }
 
-func (s attrSpec) valueOf(k *sentry.ProjectKey) attr.Value {
-	if s.value != nil {
+func (s attrSpec) valueOf(k *sentry.ProjectKey) tftypes.Value {
+	switch {
+	case s.value != nil:
 		return s.value(k)
+	case s.present != nil && !s.present(k):
+		return tftypes.NewValue(s.tf, nil)
 	}
-	t, _ := s.typ.(types.ObjectType)
-	if s.present != nil && !s.present(k) {
-		return types.ObjectNull(t.AttrTypes)
-	}
-	return types.ObjectValueMust(t.AttrTypes, valuesOf(s.attrs, k))
+	return tftypes.NewValue(s.tf, valuesOf(s.attrs, k))
 }
 
 // keyWith returns the key's attributes together with a surface's own (its
-// arguments) as one object of t, the type of the surface's schema.
-func keyWith(t attr.Type, k *sentry.ProjectKey, own map[string]attr.Value) types.Object {
+// arguments) as the state value of schema.
+func keyWith(ctx context.Context, schema interface{ Type() attr.Type }, k *sentry.ProjectKey, own map[string]attr.Value) tftypes.Value {
 	values := valuesOf(keyAttrs, k)
-	maps.Copy(values, own)
-	ot, _ := t.(types.ObjectType)
-	return types.ObjectValueMust(ot.AttrTypes, values)
+	for name, v := range own {
+		values[name] = stateValue(ctx, v)
+	}
+	return tftypes.NewValue(schema.Type().TerraformType(ctx), values)
+}
+
+// stateValue converts a framework value of an argument to a state value.
+func stateValue(ctx context.Context, v attr.Value) tftypes.Value {
+	tv, err := v.ToTerraformValue(ctx)
+	if err != nil {
+		panic("converting " + v.String() + ": " + err.Error()) // the framework's own types do not fail
+	}
+	return tv
 }

@@ -3,13 +3,12 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"math/big"
 	"os"
-	"strconv"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
@@ -61,44 +60,59 @@ func TestKeyObjectIsTheAPIsKey(t *testing.T) {
 			if public {
 				obj = publicKeyObject(&k)
 			}
-			if err := expectKey(t, want, public).CheckValue(plain(obj)); err != nil {
+			if err := expectKey(t, want, public).CheckValue(plain(t, obj)); err != nil {
 				t.Errorf("key %s (public %t): %v", k.ID, public, err)
 			}
 		}
 	}
 }
 
-// plain converts a framework value into the form knownvalue checks read
-// from a state: strings, json.Number, bools, maps, slices and nil.
-func plain(v attr.Value) any {
+// plain converts a state value into the form knownvalue checks read from
+// a state: strings, json.Number, bools, maps, slices and nil.
+func plain(t *testing.T, v tftypes.Value) any {
+	t.Helper()
 	if v.IsNull() {
 		return nil
 	}
-	switch v := v.(type) {
-	case types.String:
-		return v.ValueString()
-	case types.Int64:
-		return json.Number(strconv.FormatInt(v.ValueInt64(), 10))
-	case types.Bool:
-		return v.ValueBool()
-	case types.Object:
-		out := map[string]any{}
-		for name, a := range v.Attributes() {
-			out[name] = plain(a)
+	var err error
+	var out any
+	switch typ := v.Type(); {
+	case typ.Is(tftypes.String):
+		var s string
+		err, out = v.As(&s), s
+	case typ.Is(tftypes.Number):
+		var n big.Float
+		err = v.As(&n)
+		out = json.Number(n.Text('f', -1))
+	case typ.Is(tftypes.Bool):
+		var b bool
+		err, out = v.As(&b), b
+	case typ.Is(tftypes.Object{}):
+		var attrs map[string]tftypes.Value
+		err = v.As(&attrs)
+		m := map[string]any{}
+		for name, a := range attrs {
+			m[name] = plain(t, a)
 		}
-		return out
-	case types.List:
-		out := []any{}
-		for _, e := range v.Elements() {
-			out = append(out, plain(e))
+		out = m
+	default:
+		var elems []tftypes.Value
+		err = v.As(&elems)
+		l := []any{}
+		for _, e := range elems {
+			l = append(l, plain(t, e))
 		}
-		return out
+		out = l
 	}
-	panic("unexpected value " + v.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestKeyListIsNeverNull(t *testing.T) {
-	if l := keyList(nil); l.IsNull() || len(l.Elements()) != 0 {
+	var elems []tftypes.Value
+	if l := keyList(nil); l.IsNull() || l.As(&elems) != nil || len(elems) != 0 {
 		t.Fatalf("keyList(nil) = %v, want an empty list", l)
 	}
 }

@@ -99,9 +99,9 @@ func listResult(ctx context.Context, req list.ListRequest, org, project string, 
 	ident := projectKeyIdentityModel{Organization: types.StringValue(org), Project: types.StringValue(project), ID: types.StringValue(key.ID)}
 	result.Diagnostics.Append(result.Identity.Set(ctx, ident)...)
 	if req.IncludeResource {
-		result.Diagnostics.Append(result.Resource.Set(ctx, keyWith(result.Resource.Schema.Type(), key, map[string]attr.Value{
+		result.Resource.Raw = keyWith(ctx, result.Resource.Schema, key, map[string]attr.Value{
 			"organization": ident.Organization, "project": ident.Project,
-		}))...)
+		})
 	}
 	return result
 }

@@ -301,7 +301,7 @@ func (r *projectKeyResource) configured(diags *diag.Diagnostics) bool {
 // identity.
 func (r *projectKeyResource) setState(ctx context.Context, org, project string, key *sentry.ProjectKey, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	organization, proj := types.StringValue(org), types.StringValue(project)
-	diags.Append(state.Set(ctx, keyWith(state.Schema.Type(), key, map[string]attr.Value{"organization": organization, "project": proj}))...)
+	state.Raw = keyWith(ctx, state.Schema, key, map[string]attr.Value{"organization": organization, "project": proj})
 	if identity != nil {
 		diags.Append(identity.Set(ctx, projectKeyIdentityModel{Organization: organization, Project: proj, ID: types.StringValue(key.ID)})...)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
@@ -21,12 +20,9 @@ func resourceState(t *testing.T, k *sentry.ProjectKey) tfsdk.State {
 	ctx := context.Background()
 	var sr resource.SchemaResponse
 	NewProjectKeyResource().Schema(ctx, resource.SchemaRequest{}, &sr)
-	st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
-	obj := keyWith(sr.Schema.Type(), k, map[string]attr.Value{"organization": types.StringValue("acme"), "project": types.StringValue("web")})
-	if diags := st.Set(ctx, obj); diags.HasError() {
-		t.Fatal(diags)
-	}
-	return st
+	return tfsdk.State{Schema: sr.Schema, Raw: keyWith(ctx, sr.Schema, k, map[string]attr.Value{
+		"organization": types.StringValue("acme"), "project": types.StringValue("web"),
+	})}
 }
 
 // TestCheckKept compares plans with answers the way an update meets them:

@@ -101,27 +101,3 @@ func trimmedValidator() validator.String {
 			}
 		}}
 }
-
-// mustBeTrue rejects an explicit false: an argument that only makes sense
-// when switched on.
-func mustBeTrue() validator.Bool {
-	return trueBoolValidator{}
-}
-
-type trueBoolValidator struct{}
-
-func (trueBoolValidator) Description(context.Context) string {
-	return "value must be true; remove the argument instead of setting it to false"
-}
-
-func (v trueBoolValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (trueBoolValidator) ValidateBool(_ context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueBool() {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-		fmt.Sprintf("%s can only be true. To select a key by id or name, remove %s and set that argument instead.", req.Path, req.Path))
-}
