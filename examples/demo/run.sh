@@ -2,6 +2,8 @@
 # Builds the provider, starts the bundled Sentry API fake with a seeded
 # organization, and applies examples/demo through a generated dev_overrides
 # CLI configuration (the user's own ~/.terraformrc is never read or changed).
+# Against the fake it then renames the project and applies again with the
+# new slug: the managed key and its DSN stay the same.
 #
 # With DEMO_LIVE=1 the fake is skipped and the same example runs against the
 # Sentry in SENTRY_BASE_URL (default sentry.io) with SENTRY_AUTH_TOKEN, for the
@@ -62,14 +64,37 @@ echo "==> terraform apply"
 "$terraform" -chdir="$work/tf" apply -auto-approve -input=false "${vars[@]}"
 
 # The state is what Sentry answered, so a second plan has nothing to do.
-echo "==> terraform plan (after the apply: expect no changes)"
-set +e
-"$terraform" -chdir="$work/tf" plan -detailed-exitcode -input=false "${vars[@]}"
-status=$?
-set -e
-if [ "$status" -ne 0 ]; then
-  echo "the plan after the apply is not empty (exit status $status)"
-  exit 1
+expect_no_changes() {
+  echo "==> terraform plan (after the apply: expect no changes)"
+  set +e
+  "$terraform" -chdir="$work/tf" plan -detailed-exitcode -input=false "${vars[@]}"
+  status=$?
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "the plan after the apply is not empty (exit status $status)"
+    exit 1
+  fi
+}
+expect_no_changes
+
+if [ "${DEMO_LIVE:-}" != 1 ]; then
+  # A project renamed in Sentry keeps its keys: the fake renames it (its
+  # control endpoint), the configuration follows with the new slug, and the
+  # apply is an update in place that keeps the key and its DSN.
+  before=$("$terraform" -chdir="$work/tf" output -json managed_key)
+  echo "==> Renaming project $project to $project-renamed in the fake"
+  curl -fsS -X POST "$SENTRY_BASE_URL/_fake/rename" \
+    -d "{\"organization\": \"$organization\", \"project\": \"$project\", \"slug\": \"$project-renamed\"}"
+  vars=(-var "organization=$organization" -var "project=$project-renamed")
+  echo "==> terraform apply with project = \"$project-renamed\" (expect an update in place, the same DSN)"
+  "$terraform" -chdir="$work/tf" apply -auto-approve -input=false "${vars[@]}"
+  after=$("$terraform" -chdir="$work/tf" output -json managed_key)
+  if [ "$before" != "$after" ]; then
+    echo "the managed key changed with the rename: $before -> $after"
+    exit 1
+  fi
+  echo "==> The managed key and its DSN are the same after the rename"
+  expect_no_changes
 fi
 
 if [ "${DEMO_LIVE:-}" = 1 ] && [ "${DEMO_KEEP:-}" != 1 ]; then
