@@ -24,6 +24,7 @@ func TestAccLoad_forEachOverProjects(t *testing.T) {
 		rateLimit      = 40
 	)
 	isolateEnv(t)
+	quietLogs(t) // 15,000 keys' trace logs would bury -v's output
 	srv := newFake(t, sentrytest.Config{RateLimit: rateLimit, Random503Rate: 0.01, Seed: 7})
 	for i := range projects {
 		p := srv.AddProject(sentrytest.ProjectSpec{Slug: fmt.Sprintf("service-%03d", i), Teams: []string{"acme"}})
