@@ -233,3 +233,53 @@ func tail(out []byte, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestAccQuery_numericIDsGenerateSlugs runs terraform query on a project
+// named by the organization's and the project's numeric ids: the generated
+// configuration writes their slugs, imports every key, and plans clean.
+func TestAccQuery_numericIDsGenerateSlugs(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv("TF_LOG_PROVIDER", "off")
+	tf := terraformPath(t)
+	if runningOpenTofu() || !terraformAtLeast(t, tf, 1, 14) {
+		t.Skip("terraform query needs Terraform 1.14 or later")
+	}
+	srv := newFake(t, sentrytest.Config{})
+	srv.AddKeys(3)
+	dir, run := terraformDir(t, requiredProviders+providerBlock(srv), serveForCLI(t, newProviderServer()))
+	query := fmt.Sprintf(`
+list "sentry_project_key" "web" {
+  provider         = sentry
+  include_resource = true
+  config {
+    organization = "%d"
+    project      = "%d"
+  }
+}
+`, srv.Organization().ID(), srv.Project().ID())
+	if err := os.WriteFile(filepath.Join(dir, "keys.tfquery.hcl"), []byte(query), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if out, err := run(ctx, "query", "-no-color", "-generate-config-out=generated.tf"); err != nil {
+		t.Fatalf("terraform query: %v\n%s", err, out)
+	}
+	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`organization = "acme"`, `project = "web"`} {
+		if n := strings.Count(strings.Join(strings.Fields(string(generated)), " "), want); n != 6 {
+			t.Fatalf("the generated configuration has %q %d times, want 6 (3 resources, 3 identities):\n%s", want, n, generated)
+		}
+	}
+	if out, err := run(ctx, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	} else if !regexp.MustCompile(`3 imported, 0 added, 0 changed, 0 destroyed`).Match(out) {
+		t.Fatalf("terraform apply did not import the 3 keys and nothing else:\n%s", tail(out, 40))
+	}
+	if out, err := run(ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("the plan after importing is not empty: %v\n%s", err, tail(out, 60))
+	}
+}

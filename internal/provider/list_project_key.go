@@ -43,7 +43,8 @@ func (r *projectKeyListResource) ListResourceConfigSchema(_ context.Context, _ l
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Finds every client key of a Sentry project, following all of Sentry's pages, for `terraform query` " +
 			"(Terraform 1.14 and later). Each result is a key's identity with its name as display name; with `include_resource = true`, " +
-			"the whole `sentry_project_key` object. `terraform query -generate-config-out=FILE` writes the configuration that imports them.",
+			"the whole `sentry_project_key` object. Results name the organization and the project by their slugs, also when the configuration " +
+			"gives their numeric ids. `terraform query -generate-config-out=FILE` writes the configuration that imports them.",
 		Attributes: map[string]listschema.Attribute{
 			"organization": listschema.StringAttribute{Required: true, MarkdownDescription: organizationArg.desc, Validators: organizationArg.strings},
 			"project":      listschema.StringAttribute{Required: true, MarkdownDescription: projectArg.desc, Validators: projectArg.strings},
@@ -69,15 +70,21 @@ func (r *projectKeyListResource) List(ctx context.Context, req list.ListRequest,
 	ctx = withProject(ctx, org, project)
 
 	stream.Results = func(push func(list.ListResult) bool) {
-		// Each page is handed to Terraform as it arrives.
-		pages, err := r.client.ProjectKeyPages(org, project, status)
+		// Results name the project by its slugs, so that the configuration
+		// terraform query generates reads as users write it, and imports
+		// what its identities name. Each page is handed on as it arrives.
+		orgSlug, projectSlug, err := slugs(ctx, r.client, org, project)
+		var pages *sentry.Pages[sentry.ProjectKey]
+		if err == nil {
+			pages, err = r.client.ProjectKeyPages(org, project, status)
+		}
 		for sent := int64(0); err == nil && !pages.Done(); {
 			var page []sentry.ProjectKey
 			if page, err = pages.Next(ctx); err != nil {
 				break
 			}
 			for i := range page {
-				if (req.Limit > 0 && sent >= req.Limit) || !push(listResult(ctx, req, org, project, &page[i])) {
+				if (req.Limit > 0 && sent >= req.Limit) || !push(listResult(ctx, req, orgSlug, projectSlug, &page[i])) {
 					return
 				}
 				sent++

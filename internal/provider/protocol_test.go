@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -91,16 +92,16 @@ type listed struct {
 	resource tftypes.Value
 }
 
-// list calls ListResource for a project of acme and returns the results
-// and the diagnostics of the stream.
-func (p *protocolProvider) list(project string, status *string, includeResource bool, limit int64) ([]listed, []*tfprotov6.Diagnostic) {
+// list calls ListResource for a project and returns the results and the
+// diagnostics of the stream.
+func (p *protocolProvider) list(org, project string, status *string, includeResource bool, limit int64) ([]listed, []*tfprotov6.Diagnostic) {
 	p.t.Helper()
 	typ, ok := p.schemas.ListResourceSchemas[projectKeyTypeName].ValueType().(tftypes.Object)
 	if !ok {
 		p.t.Fatal("the sentry_project_key list resource has no schema")
 	}
 	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, map[string]tftypes.Value{
-		"organization": tftypes.NewValue(tftypes.String, "acme"),
+		"organization": tftypes.NewValue(tftypes.String, org),
 		"project":      tftypes.NewValue(tftypes.String, project),
 		"status":       tftypes.NewValue(tftypes.String, status),
 	}))
@@ -200,7 +201,7 @@ func TestProtocolListEveryPage(t *testing.T) {
 	p := newProtocolProvider(t, srv)
 	srv.ResetRequests()
 
-	results, diags := p.list("web", nil, false, 1000)
+	results, diags := p.list("acme", "web", nil, false, 1000)
 	if len(diags) > 0 {
 		t.Fatalf("diagnostics: %q", diagnosticTexts(diags))
 	}
@@ -228,7 +229,7 @@ func TestProtocolListStatusAndLimit(t *testing.T) {
 	p := newProtocolProvider(t, srv)
 
 	for status, want := range map[string][]*sentrytest.Key{"active": {keys[5], keys[3], keys[2], keys[0]}, "inactive": {keys[4], keys[1]}} {
-		results, diags := p.list("web", &status, false, 100)
+		results, diags := p.list("acme", "web", &status, false, 100)
 		if len(diags) > 0 || len(results) != len(want) {
 			t.Fatalf("status %s: %d results, %q", status, len(results), diagnosticTexts(diags))
 		}
@@ -243,7 +244,7 @@ func TestProtocolListStatusAndLimit(t *testing.T) {
 	// five results from one request.
 	srv.AddKeys(244)
 	srv.ResetRequests()
-	results, diags := p.list("web", nil, false, 5)
+	results, diags := p.list("acme", "web", nil, false, 5)
 	if len(diags) > 0 || len(results) != 5 {
 		t.Fatalf("limit 5: %d results, %q", len(results), diagnosticTexts(diags))
 	}
@@ -261,7 +262,7 @@ func TestProtocolListIncludeResource(t *testing.T) {
 	keys[1].SetActive(false)
 	p := newProtocolProvider(t, srv)
 
-	results, diags := p.list("web", nil, true, 100)
+	results, diags := p.list("acme", "web", nil, true, 100)
 	if len(diags) > 0 || len(results) != 3 {
 		t.Fatalf("%d results, %q", len(results), diagnosticTexts(diags))
 	}
@@ -277,6 +278,45 @@ func TestProtocolListIncludeResource(t *testing.T) {
 			diffs, _ := r.resource.Diff(want)
 			t.Errorf("the listed resource of %s differs from a read of it: %v", r.identity, diffs)
 		}
+	}
+}
+
+// TestProtocolListByNumericIDs lists a project named by the organization's
+// and the project's numeric ids: the results name them by their slugs, as
+// configurations write them, so that the configuration terraform query
+// generates imports and plans no change; only that lookup is added.
+func TestProtocolListByNumericIDs(t *testing.T) {
+	srv := newFake(t, sentrytest.Config{})
+	keys := srv.AddKeys(2)
+	p := newProtocolProvider(t, srv)
+	org, project := fmt.Sprint(srv.Organization().ID()), fmt.Sprint(srv.Project().ID())
+
+	results, diags := p.list(org, project, nil, true, 100)
+	if len(diags) > 0 || len(results) != 2 {
+		t.Fatalf("%d results, %q", len(results), diagnosticTexts(diags))
+	}
+	for i, r := range results {
+		if want := "acme/web/" + keys[1-i].ID(); r.identity != want {
+			t.Errorf("result %d has identity %s, want %s", i, r.identity, want)
+		}
+		var attrs map[string]tftypes.Value
+		if err := r.resource.As(&attrs); err != nil {
+			t.Fatal(err)
+		}
+		var gotOrg, gotProject string
+		_, _ = attrs["organization"].As(&gotOrg), attrs["project"].As(&gotProject)
+		if gotOrg != "acme" || gotProject != "web" {
+			t.Errorf("result %d's resource names %s/%s, want acme/web", i, gotOrg, gotProject)
+		}
+	}
+	if got := len(srv.Requests()); got != 2 {
+		t.Errorf("%d requests, want 2: the project's details and the key list", got)
+	}
+
+	// A project that is not there fails the listing, naming it.
+	_, diags = p.list(org, "4500000000000999", nil, false, 100)
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail, "4500000000000999") {
+		t.Errorf("an unknown project: %q, want one error naming it", diagnosticTexts(diags))
 	}
 }
 
@@ -406,7 +446,7 @@ func TestProtocolListErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := &protocolProvider{t: t, server: s, schemas: schemas}
-			results, diags := p.list(project, nil, false, 1000)
+			results, diags := p.list("acme", project, nil, false, 1000)
 			if len(results) != tc.results {
 				t.Errorf("%d results before the error, want %d", len(results), tc.results)
 			}

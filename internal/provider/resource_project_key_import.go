@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sentrykeys/terraform-provider-sentry/internal/sentry"
 )
 
 // importIDPattern is the import ID: organization/project/key id.
@@ -42,19 +44,18 @@ func (r *projectKeyResource) ImportState(ctx context.Context, req resource.Impor
 		resp.Diagnostics.AddError("Missing Import ID", "Import a client key by ID (organization/project/key_id) or by identity.")
 		return
 	}
-	if isNumeric(ident.Organization.ValueString()) || isNumeric(ident.Project.ValueString()) {
-		// A numeric id in the import, where configurations usually write
-		// slugs: the state takes the slugs, so that such a configuration
-		// plans no change (the other way round is an update in place).
+	if org, project := ident.Organization.ValueString(), ident.Project.ValueString(); isNumeric(org) || isNumeric(project) {
+		// The state takes the slugs, so that a configuration that writes
+		// them plans no change (the other way round is an update in place).
 		if r.data == nil || !r.configured(&resp.Diagnostics) {
 			return
 		}
-		p, err := r.data.client.GetProject(ctx, ident.Organization.ValueString(), ident.Project.ValueString())
+		orgSlug, projectSlug, err := slugs(ctx, r.data.client, org, project)
 		if err != nil {
-			addReadError(&resp.Diagnostics, err, keyTarget(ident.Organization.ValueString(), ident.Project.ValueString(), ident.ID.ValueString()))
+			addReadError(&resp.Diagnostics, err, keyTarget(org, project, ident.ID.ValueString()))
 			return
 		}
-		ident.Organization, ident.Project = types.StringValue(p.Organization.Slug), types.StringValue(p.Slug)
+		ident.Organization, ident.Project = types.StringValue(orgSlug), types.StringValue(projectSlug)
 	}
 	for name, v := range map[string]types.String{"organization": ident.Organization, "project": ident.Project, "id": ident.ID} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
@@ -62,6 +63,19 @@ func (r *projectKeyResource) ImportState(ctx context.Context, req resource.Impor
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, ident)...)
 	}
+}
+
+// slugs returns the slugs of a project named by slug or numeric id, the
+// spelling configurations usually write; slugs alone cost no request.
+func slugs(ctx context.Context, client *sentry.Client, org, project string) (string, string, error) {
+	if !isNumeric(org) && !isNumeric(project) {
+		return org, project, nil
+	}
+	p, err := client.GetProject(ctx, org, project)
+	if err != nil {
+		return "", "", err
+	}
+	return p.Organization.Slug, p.Slug, nil
 }
 
 // isNumeric reports whether a segment is a numeric id: Sentry's slugs are
