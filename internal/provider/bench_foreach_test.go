@@ -202,8 +202,9 @@ func hideRateLimitHeaders(b *testing.B, target string) string {
 // a key per tenant), against the fake answering each request after 50 ms
 // and allowing 40 creates per second, and splits the time: Terraform's
 // plan walk until the first create, the provider's creates from the first
-// to the last, and Terraform's work after them. The creates' floor is 100
-// requests at 40 per second: 2.5 s.
+// to the last, and Terraform's work after them. At 40 a one-second window,
+// 100 creates need three windows: the last ones go two window changes after
+// the first, so the creates' floor is a little over 2 s.
 //
 //	go test ./internal/provider -run '^$' -bench CreateKeys -benchtime 3x
 func BenchmarkCreateKeys(b *testing.B) {
