@@ -6,8 +6,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -143,14 +144,7 @@ func (p *sentryProvider) ConfigValidators(context.Context) []provider.ConfigVali
 }
 
 // regionNames lists the accepted values of region, sorted.
-func regionNames() []string {
-	names := make([]string, 0, len(sentry.RegionBaseURLs))
-	for name := range sentry.RegionBaseURLs {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}
+func regionNames() []string { return slices.Sorted(maps.Keys(sentry.RegionBaseURLs)) }
 
 // maxRetriesLimit bounds max_retries: beyond it a read could wait for hours.
 const maxRetriesLimit = 50
@@ -196,35 +190,23 @@ func (p *sentryProvider) Configure(ctx context.Context, req provider.ConfigureRe
 }
 
 func (p *sentryProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewProjectKeyResource,
-	}
+	return []func() resource.Resource{NewProjectKeyResource}
 }
 
 func (p *sentryProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{
-		NewProjectKeyListResource,
-	}
+	return []func() list.ListResource{NewProjectKeyListResource}
 }
 
 func (p *sentryProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		NewProjectKeysDataSource,
-		NewProjectKeyDataSource,
-		NewOrganizationProjectKeysDataSource,
-	}
+	return []func() datasource.DataSource{NewProjectKeysDataSource, NewProjectKeyDataSource, NewOrganizationProjectKeysDataSource}
 }
 
 func (p *sentryProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{
-		NewProjectKeysEphemeralResource,
-	}
+	return []func() ephemeral.EphemeralResource{NewProjectKeysEphemeralResource}
 }
 
 func (p *sentryProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{
-		NewParseDSNFunction,
-	}
+	return []func() function.Function{NewParseDSNFunction}
 }
 
 // settings is the provider configuration after environment fallbacks.

@@ -44,9 +44,9 @@ func (r *projectKeyResource) ImportState(ctx context.Context, req resource.Impor
 		resp.Diagnostics.AddError("Missing Import ID", "Import a client key by ID (organization/project/key_id) or by identity.")
 		return
 	}
+	// The state takes the slugs, so that a configuration that writes them
+	// plans no change (the other way round is an update in place).
 	if org, project := ident.Organization.ValueString(), ident.Project.ValueString(); isNumeric(org) || isNumeric(project) {
-		// The state takes the slugs, so that a configuration that writes
-		// them plans no change (the other way round is an update in place).
 		if r.data == nil || !r.configured(&resp.Diagnostics) {
 			return
 		}
